@@ -1,0 +1,1 @@
+"""Overkiz Batch: Overkiz gateways with batched commands and per-entity job guards."""

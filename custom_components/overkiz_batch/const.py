@@ -1,0 +1,7 @@
+"""Constants for Overkiz Batch."""
+
+from __future__ import annotations
+
+from typing import Final
+
+DOMAIN: Final = "overkiz_batch"
