@@ -2,6 +2,49 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Final
 
+from homeassistant.const import Platform
+
 DOMAIN: Final = "overkiz_batch"
+
+PLATFORMS: Final = [Platform.CLIMATE, Platform.COVER, Platform.SENSOR, Platform.SWITCH]
+
+# Config entry data.
+CONF_HUB: Final = "hub"  # pyoverkiz server key, e.g. "somfy_europe"
+CONF_API_TYPE: Final = "api_type"  # "cloud" or "local"
+API_TYPE_CLOUD: Final = "cloud"
+API_TYPE_LOCAL: Final = "local"
+# CONF_HOST, CONF_TOKEN, CONF_VERIFY_SSL, CONF_USERNAME, CONF_PASSWORD come from
+# homeassistant.const.
+CONF_GATEWAY_ID: Final = "gateway_id"
+
+# Options (config entry options), with defaults and ranges.
+CONF_QUEUE_DELAY: Final = "queue_delay"  # seconds
+CONF_MAX_ACTIONS: Final = "max_actions"
+CONF_BUSY_MODE: Final = "busy_mode"  # what a command for a busy device does
+CONF_REFRESH_THROTTLE: Final = "refresh_throttle"  # seconds
+
+BUSY_MODE_QUEUE: Final = "queue"
+BUSY_MODE_REJECT: Final = "reject"
+
+DEFAULT_QUEUE_DELAY: Final = 0.5
+DEFAULT_MAX_ACTIONS: Final = 20
+DEFAULT_BUSY_MODE: Final = BUSY_MODE_QUEUE
+DEFAULT_REFRESH_THROTTLE: Final = 10.0
+
+MIN_QUEUE_DELAY: Final = 0.0
+MAX_QUEUE_DELAY: Final = 10.0
+MIN_MAX_ACTIONS: Final = 1
+MAX_MAX_ACTIONS: Final = 50
+MIN_REFRESH_THROTTLE: Final = 1.0
+MAX_REFRESH_THROTTLE: Final = 300.0
+
+# Event fired when an execution we started fails.
+EVENT_EXECUTION_FAILED: Final = f"{DOMAIN}_execution_failed"
+
+# Polling of the event listener.
+UPDATE_INTERVAL_CLOUD: Final = timedelta(seconds=30)
+UPDATE_INTERVAL_LOCAL: Final = timedelta(seconds=5)
+UPDATE_INTERVAL_EXECUTING: Final = timedelta(seconds=1)
