@@ -140,27 +140,31 @@ ob_setup() {
   local mode; mode=$(ob_mode)
   mkdir -p "$OB_HOME"
   local venv; venv=$(ob_venv)
-  local stamp_dir
+  local stamp_dir="$venv"
   if [ "$mode" = root ]; then
-    exec 9>"$OB_HOME/setup.lock"
-    flock 9
-    ob_build_root
-    ob_refresh_root_files
+    ( flock 8; ob_build_root; ob_refresh_root_files ) 8>"$OB_HOME/root.lock"
     stamp_dir="$OB_ROOT$venv"
-  else
-    stamp_dir="$venv"
   fi
   local want; want=$(ob_requirements | sha256sum | cut -d' ' -f1)
-  if [ -f "$stamp_dir/.ob-requirements" ] && [ "$(cat "$stamp_dir/.ob-requirements")" = "$want" ]; then
-    [ "$mode" = root ] && flock -u 9
-    return 0
+  [ -f "$stamp_dir/.ob-requirements" ] && [ "$(cat "$stamp_dir/.ob-requirements")" = "$want" ] && return 0
+  # One installer at a time per environment; others wait and then find it done.
+  exec 9>"$OB_HOME/venv-$(ob_tag).lock"
+  flock 9
+  if [ ! -f "$stamp_dir/.ob-requirements" ] || [ "$(cat "$stamp_dir/.ob-requirements")" != "$want" ]; then
+    ob_install "$mode" "$venv" "$stamp_dir" "$want"
   fi
+  flock -u 9
+  exec 9>&-
+}
+
+ob_install() {
+  local mode="$1" venv="$2" stamp_dir="$3" want="$4"
   ob_log "installing the test requirements into $venv ($(ob_tag))"
   local req="$OB_HOME/requirements-$(ob_tag).txt"
   ob_requirements >"$req"
   if [ "$mode" = root ]; then
-    cp "$req" "$OB_ROOT/tmp/ob-requirements.txt"
-    req=/tmp/ob-requirements.txt
+    cp "$req" "$OB_ROOT/tmp/ob-requirements-$(ob_tag).txt"
+    req="/tmp/ob-requirements-$(ob_tag).txt"
     [ -x "$OB_ROOT$venv/bin/python" ] || ob_exec /usr/bin/python3.14 -m venv "$venv"
   else
     [ -x "$venv/bin/python" ] || "$(ob_host_python)" -m venv "$venv"
@@ -168,6 +172,4 @@ ob_setup() {
   ob_exec python -m pip install -q --disable-pip-version-check -r "$req" ||
     ob_die "installing the test requirements failed"
   printf '%s' "$want" >"$stamp_dir/.ob-requirements"
-  [ "$mode" = root ] && flock -u 9
-  return 0
 }
