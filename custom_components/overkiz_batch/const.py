@@ -9,7 +9,7 @@ from homeassistant.const import Platform
 
 DOMAIN: Final = "overkiz_batch"
 
-PLATFORMS: Final = [Platform.CLIMATE, Platform.COVER, Platform.SENSOR, Platform.SWITCH]
+PLATFORMS: Final = [Platform.SENSOR]
 
 # Config entry data.
 CONF_HUB: Final = "hub"  # pyoverkiz server key, e.g. "somfy_europe"
@@ -48,3 +48,22 @@ EVENT_EXECUTION_FAILED: Final = f"{DOMAIN}_execution_failed"
 UPDATE_INTERVAL_CLOUD: Final = timedelta(seconds=30)
 UPDATE_INTERVAL_LOCAL: Final = timedelta(seconds=5)
 UPDATE_INTERVAL_EXECUTING: Final = timedelta(seconds=1)
+
+# An execution we started that never reports an end is forgotten after this long, so
+# no entity stays "opening" forever.
+EXECUTION_MAX_AGE: Final = timedelta(minutes=5)
+
+# Label of the action groups the integration sends.
+EXECUTION_LABEL: Final = "Home Assistant"
+
+# Services and their fields.
+SERVICE_FLUSH_QUEUE: Final = "flush_queue"
+SERVICE_EXECUTE_COMMAND: Final = "execute_command"
+ATTR_DEVICE_URL: Final = "device_url"
+ATTR_COMMAND: Final = "command"
+ATTR_PARAMETERS: Final = "parameters"
+ATTR_EXEC_ID: Final = "exec_id"
+ATTR_FAILURE_TYPE: Final = "failure_type"
+
+# Commands that are never held behind a busy device's guard.
+STOP_COMMANDS: Final = frozenset({"stop", "stopIdentify"})
