@@ -173,3 +173,26 @@ ob_install() {
     ob_die "installing the test requirements failed"
   printf '%s' "$want" >"$stamp_dir/.ob-requirements"
 }
+
+# Install an extra requirements file (a path relative to the checkout, such as
+# requirements_develop.txt) into the environment ob_setup made, with its own stamp:
+# reinstalled only when that file changes. Run after ob_setup.
+ob_install_extra() {
+  local file="$1"
+  [ -f "$OB_CHECKOUT/$file" ] || ob_die "$file not found in $OB_CHECKOUT"
+  local venv; venv=$(ob_venv)
+  local stamp="$venv/.ob-$(basename "$file" .txt)"
+  [ "$(ob_mode)" = root ] && stamp="$OB_ROOT$stamp"
+  local want; want=$(sha256sum <"$OB_CHECKOUT/$file" | cut -d' ' -f1)
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
+  exec 9>"$OB_HOME/venv-$(ob_tag).lock"
+  flock 9
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    ob_log "installing $file into $venv ($(ob_tag))"
+    ob_exec python -m pip install -q --disable-pip-version-check -r "$OB_CHECKOUT/$file" ||
+      ob_die "installing $file failed"
+    printf '%s' "$want" >"$stamp"
+  fi
+  flock -u 9
+  exec 9>&-
+}
