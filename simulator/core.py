@@ -1,0 +1,652 @@
+"""The gateway itself, without HTTP: devices, executions, listeners, statistics.
+
+Time: every delay is in simulated seconds, run at ``speed`` times loop time.
+``settle()`` switches the clock to "fast", so every pending wait returns at once and
+every movement jumps to its target; tests use it instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter, deque
+from dataclasses import dataclass, field
+import json
+import logging
+import random
+import time
+from typing import Any
+import uuid
+
+from .devices import MOVING, TARGET_CLOSURE, Change, Move, SimDevice, Stop
+from .errors import api_error
+
+TERMINAL = ("COMPLETED", "FAILED")
+FAILURE_CODES = {
+    "CMDCANCELLED": 106,
+    "NON_EXECUTING": 11,
+    "ERROR_WHILE_EXECUTING": 12,
+    "ACTUATORNOANSWER": 102,
+}
+_LOGGER = logging.getLogger(__name__)
+
+
+@dataclass
+class Stats:
+    """What the gateway saw: calls, executions, and the commands each device ran."""
+
+    calls: Counter[str] = field(default_factory=Counter)
+    executions_accepted: int = 0
+    executions_rejected: int = 0
+    device_commands: dict[str, list[tuple[str, list[Any]]]] = field(
+        default_factory=dict
+    )
+
+    def reset(self) -> None:
+        """Forget everything counted so far."""
+        self.calls.clear()
+        self.executions_accepted = 0
+        self.executions_rejected = 0
+        self.device_commands.clear()
+
+
+class Clock:
+    """Simulated time: ``speed`` times loop time, or instant while settling."""
+
+    def __init__(self, speed: float) -> None:
+        if speed <= 0:
+            raise ValueError("speed must be > 0")
+        self.speed = speed
+        self.fast = False
+        self._fast_event = asyncio.Event()
+
+    def elapsed(self, since: float) -> float:
+        """Return the simulated seconds since loop time ``since``."""
+        return (asyncio.get_running_loop().time() - since) * self.speed
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` of simulated time, or not at all once settling."""
+        if self.fast or seconds <= 0:
+            await asyncio.sleep(0)
+            return
+        try:
+            async with asyncio.timeout(seconds / self.speed):
+                await self._fast_event.wait()
+        except TimeoutError:
+            pass
+
+    def set_fast(self, fast: bool) -> None:
+        """Enter or leave settling."""
+        self.fast = fast
+        if fast:
+            self._fast_event.set()
+        else:
+            self._fast_event.clear()
+
+
+@dataclass
+class Listener:
+    """An event listener: a buffer and the time of its last fetch."""
+
+    id: str
+    owner: str
+    last_fetch: float
+    fetched_at: float | None = None
+    events: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=10000))
+
+
+@dataclass
+class ActionRun:
+    """One action of an execution, running on one device."""
+
+    device: SimDevice
+    commands: list[tuple[str, list[Any]]]
+    task: asyncio.Task[None] | None = None
+    cancel_reason: str | None = None
+    rank: int = 0
+    failed: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Execution:
+    """An accepted action group and where it stands."""
+
+    id: str
+    label: str
+    owner: str
+    body: dict[str, Any]
+    gateways: set[str]
+    start_ms: int
+    state: str = "INITIALIZED"
+    actions: list[ActionRun] = field(default_factory=list)
+    task: asyncio.Task[None] | None = None
+    cancel_reason: str | None = None
+
+    @property
+    def failed_commands(self) -> list[dict[str, Any]]:
+        """Commands that failed, in the shape of ExecutionStateChangedEvent."""
+        return [item for action in self.actions for item in action.failed]
+
+
+class GatewayCore:
+    """A gateway's behaviour: what exec/apply, events and the rest do."""
+
+    def __init__(
+        self,
+        house: dict[str, Any],
+        *,
+        cloud: bool,
+        speed: float,
+        exec_limit: int,
+        seed: int,
+        listener_timeout: float,
+        travel_time: float,
+        command_delay: float,
+        min_fetch_interval: float | None = None,
+    ) -> None:
+        self.house = house
+        self.cloud = cloud
+        self.clock = Clock(speed)
+        self.exec_limit = exec_limit
+        self.listener_timeout = listener_timeout
+        self.travel_time = travel_time
+        self.command_delay = command_delay
+        self.min_fetch_interval = min_fetch_interval
+        self.step = 1.0
+        self.stats = Stats()
+        self._rng = random.Random(seed)
+        self.devices: dict[str, SimDevice] = {
+            raw["deviceURL"]: SimDevice(raw)
+            for raw in house["devices"]
+            if isinstance(raw, dict) and raw.get("deviceURL")
+        }
+        self.gateways: dict[str, dict[str, Any]] = {
+            gw["gatewayId"]: gw for gw in house["gateways"]
+        }
+        self.gateway_id: str = next(iter(self.gateways))
+        self.setup_oid = str(house.get("oid") or self.new_id())
+        self.listeners: dict[str, Listener] = {}
+        self.executions: dict[str, Execution] = {}
+        self.history: deque[Execution] = deque(maxlen=500)
+        self._busy: dict[str, ActionRun] = {}
+
+    # -- ids and time -------------------------------------------------------------
+
+    def new_id(self) -> str:
+        """Return a random UUID, reproducible for a given seed."""
+        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+
+    @staticmethod
+    def _now() -> float:
+        return asyncio.get_running_loop().time()
+
+    # -- events ----------------------------------------------------------------------
+
+    def emit(self, event: dict[str, Any]) -> None:
+        """Queue an event on every live listener."""
+        if self.cloud:
+            event = {
+                "timestamp": int(time.time() * 1000),
+                "setupOID": self.setup_oid,
+                **event,
+            }
+        now = self._now()
+        for listener_id, listener in list(self.listeners.items()):
+            if now - listener.last_fetch > self.listener_timeout:
+                del self.listeners[listener_id]
+            else:
+                listener.events.append(event)
+
+    def emit_states(self, device: SimDevice, changed: list[dict[str, Any]]) -> None:
+        """Emit a DeviceStateChangedEvent for the states that changed, if any."""
+        if not changed:
+            return
+        if self.cloud:
+            changed = [dict(state, value=_as_text(state["value"])) for state in changed]
+        self.emit(
+            {
+                "name": "DeviceStateChangedEvent",
+                "deviceURL": device.url,
+                "deviceStates": changed,
+            }
+        )
+
+    def register_listener(self, owner: str) -> str:
+        """Register a listener; on the cloud it replaces the session's previous one."""
+        if self.cloud:
+            for listener_id, listener in list(self.listeners.items()):
+                if listener.owner == owner:
+                    del self.listeners[listener_id]
+        listener_id = self.new_id()
+        self.listeners[listener_id] = Listener(listener_id, owner, self._now())
+        return listener_id
+
+    def live_listener(self, listener_id: str) -> Listener:
+        """Return the listener, or raise the error for an unknown/expired one."""
+        listener = self.listeners.get(listener_id)
+        if listener is not None and (
+            self._now() - listener.last_fetch > self.listener_timeout
+        ):
+            del self.listeners[listener_id]
+            listener = None
+        if listener is None:
+            if self.cloud:
+                raise api_error("INVALID_EVENT_LISTENER_ID", listener=listener_id)
+            raise api_error("NO_REGISTERED_EVENT_LISTENER")
+        return listener
+
+    def fetch(self, listener_id: str) -> list[dict[str, Any]]:
+        """Hand over and forget the listener's buffered events."""
+        listener = self.live_listener(listener_id)
+        now = self._now()
+        if (
+            self.min_fetch_interval is not None
+            and listener.fetched_at is not None
+            and now - listener.fetched_at < self.min_fetch_interval
+        ):
+            raise api_error("TOO_MANY_REQUESTS")
+        listener.last_fetch = listener.fetched_at = now
+        events = list(listener.events)
+        listener.events.clear()
+        return events
+
+    def drop_listeners(self, owner: str | None = None) -> None:
+        """Forget every listener (or those of one session)."""
+        for listener_id, listener in list(self.listeners.items()):
+            if owner is None or listener.owner == owner:
+                del self.listeners[listener_id]
+
+    # -- executions ---------------------------------------------------------------
+
+    def running(self, gateway_id: str | None = None) -> list[Execution]:
+        """List executions running or waiting (on one gateway, or all)."""
+        return [
+            execution
+            for execution in self.executions.values()
+            if gateway_id is None or gateway_id in execution.gateways
+        ]
+
+    def _parse(self, body: Any) -> tuple[str, list[tuple[SimDevice, list[Any]]]]:
+        """Check an action group as the gateway does; return its label and actions."""
+        if not isinstance(body, dict) or not isinstance(body.get("actions"), list):
+            raise api_error("MALFORMED_ACTION_GROUP")
+        if not body["actions"]:
+            raise api_error("MALFORMED_ACTION_GROUP")
+        seen: set[str] = set()
+        parsed: list[tuple[SimDevice, list[Any]]] = []
+        for action in body["actions"]:
+            if not isinstance(action, dict) or not isinstance(
+                action.get("deviceURL"), str
+            ):
+                raise api_error("MALFORMED_ACTION_GROUP")
+            url = action["deviceURL"]
+            device = self.devices.get(url)
+            if device is None:
+                raise api_error("NO_SUCH_DEVICE", device=url)
+            if url in seen:
+                raise api_error("DUPLICATE_ACTION_ON_DEVICE", device=url)
+            seen.add(url)
+            commands = action.get("commands")
+            if not isinstance(commands, list) or not commands:
+                raise api_error("MALFORMED_ACTION_GROUP")
+            checked: list[Any] = []
+            for command in commands:
+                if not isinstance(command, dict) or not isinstance(
+                    command.get("name"), str
+                ):
+                    raise api_error("MALFORMED_ACTION_GROUP")
+                params = command.get("parameters") or []
+                if not isinstance(params, list):
+                    raise api_error("MALFORMED_ACTION_GROUP")
+                device.check(command["name"], params)
+                checked.append((command["name"], params))
+            parsed.append((device, checked))
+        label = body.get("label")
+        return (label if isinstance(label, str) else ""), parsed
+
+    def apply(self, body: Any, owner: str) -> str:
+        """Accept an action group and start it; raise the gateway's error otherwise."""
+        label, parsed = self._parse(body)
+        gateways = {device.gateway_id for device, _ in parsed}
+        for gateway_id in sorted(gateways):
+            if len(self.running(gateway_id)) >= self.exec_limit:
+                raise api_error(
+                    "EXEC_QUEUE_FULL", gateway=gateway_id, limit=self.exec_limit
+                )
+        execution = Execution(
+            id=self.new_id(),
+            label=label,
+            owner=owner,
+            body=body,
+            gateways=gateways,
+            start_ms=int(time.time() * 1000),
+        )
+        execution.actions = [ActionRun(device, commands) for device, commands in parsed]
+        self.executions[execution.id] = execution
+        self.emit(self._registered_event(execution))
+        if self.cloud:
+            self._transition(execution, "NOT_TRANSMITTED")
+            if not all(self.gateways[g].get("alive", True) for g in gateways):
+                execution.cancel_reason = "NON_EXECUTING"
+            else:
+                self._transition(execution, "TRANSMITTED")
+                self._transition(execution, "IN_PROGRESS")
+        else:
+            self._transition(execution, "IN_PROGRESS")
+        execution.task = asyncio.create_task(
+            self._run(execution), name=f"simulator execution {execution.id}"
+        )
+        return execution.id
+
+    def _registered_event(self, execution: Execution) -> dict[str, Any]:
+        if self.cloud:
+            actions: list[dict[str, Any]] = [
+                {
+                    "deviceURL": action.device.url,
+                    "commands": [
+                        {
+                            "name": name,
+                            "parameters": [
+                                {"type": _type_of(value), "value": _as_text(value)}
+                                for value in params
+                            ],
+                        }
+                        for name, params in action.commands
+                    ],
+                }
+                for action in execution.actions
+            ]
+            extra: dict[str, Any] = {
+                "metadata": "",
+                "type": 1,
+                "subType": 1,
+                "source": "simulator",
+                "owner": execution.owner,
+            }
+        else:
+            actions = [
+                {
+                    "deviceURL": action.device.url,
+                    "command": name,
+                    "parameters": params,
+                    "rank": rank,
+                    "state": "INITIALIZED",
+                }
+                for action in execution.actions
+                for rank, (name, params) in enumerate(action.commands)
+            ]
+            extra = {}
+        return {
+            "name": "ExecutionRegisteredEvent",
+            "execId": execution.id,
+            "label": execution.label,
+            **extra,
+            "actions": actions,
+        }
+
+    def _transition(self, execution: Execution, new_state: str) -> None:
+        event: dict[str, Any] = {
+            "name": "ExecutionStateChangedEvent",
+            "execId": execution.id,
+            "oldState": execution.state,
+            "newState": new_state,
+            "timeToNextState": -1 if new_state in TERMINAL else 0,
+        }
+        if new_state == "FAILED":
+            reason = execution.cancel_reason or "CMDCANCELLED"
+            event["failedCommands"] = execution.failed_commands
+            event["failureType"] = reason
+            event["failureTypeCode"] = FAILURE_CODES.get(reason, 12)
+        if self.cloud:
+            event |= {"ownerKey": self.setup_oid, "type": 1, "subType": 1}
+        execution.state = new_state
+        self.emit(event)
+
+    async def _run(self, execution: Execution) -> None:
+        try:
+            if execution.cancel_reason is None:
+                for action in execution.actions:
+                    action.task = asyncio.create_task(
+                        self._run_action(action),
+                        name=f"simulator action {action.device.url}",
+                    )
+                tasks = [action.task for action in execution.actions if action.task]
+                await asyncio.gather(*tasks, return_exceptions=True)
+                for action in execution.actions:
+                    self._note_unstarted(action)
+        finally:
+            self.executions.pop(execution.id, None)
+            self.history.appendleft(execution)
+        failed = execution.cancel_reason is not None or execution.failed_commands
+        self._transition(execution, "FAILED" if failed else "COMPLETED")
+
+    @staticmethod
+    def _note_unstarted(action: ActionRun) -> None:
+        """Fail the first command of an action cancelled before it ran."""
+        task = action.task
+        if task is None or action.failed:
+            return
+        if task.cancelled() and action.cancel_reason is not None:
+            action.failed.append(_failure(action, 0, action.cancel_reason))
+        elif not task.cancelled() and task.exception() is not None:
+            _LOGGER.error("Simulated action failed", exc_info=task.exception())
+            action.failed.append(_failure(action, 0, "ERROR_WHILE_EXECUTING"))
+
+    async def _run_action(self, action: ActionRun) -> None:
+        device = action.device
+        previous = self._busy.get(device.url)
+        self._busy[device.url] = action
+        try:
+            if previous is not None and previous.task is not None:
+                # A new command interrupts whatever the device was doing.
+                if not previous.task.done():
+                    previous.cancel_reason = "CMDCANCELLED"
+                    previous.task.cancel()
+                await asyncio.wait({previous.task})
+            for rank, (name, params) in enumerate(action.commands):
+                action.rank = rank
+                self.stats.device_commands.setdefault(device.url, []).append(
+                    (name, list(params))
+                )
+                await self.clock.sleep(self.command_delay)
+                await self._perform(device, name, params)
+        except asyncio.CancelledError:
+            if action.cancel_reason is None:
+                raise
+            action.failed.append(_failure(action, action.rank, action.cancel_reason))
+        finally:
+            if self._busy.get(device.url) is action:
+                del self._busy[device.url]
+
+    async def _perform(self, device: SimDevice, name: str, params: list[Any]) -> None:
+        effect = device.effect(name, params)
+        if isinstance(effect, Move):
+            await self._move(device, effect.target)
+        elif isinstance(effect, Stop):
+            changes = device.position_changes(device.position, moving=False)
+            changes[TARGET_CLOSURE] = device.position
+            self.emit_states(device, device.apply(changes))
+        elif isinstance(effect, Change):
+            self.emit_states(device, device.apply(effect.states))
+
+    async def _move(self, device: SimDevice, target: int) -> None:
+        start = device.position
+        if start == target:
+            changes = device.position_changes(target, moving=False)
+            changes[TARGET_CLOSURE] = target
+            self.emit_states(device, device.apply(changes))
+            return
+        self.emit_states(device, device.apply({MOVING: True, TARGET_CLOSURE: target}))
+        distance = abs(target - start)
+        duration = distance / 100 * self.travel_time
+        direction = 1 if target >= start else -1
+        began = self._now()
+        position = start
+        try:
+            while position != target:
+                remaining = duration - self.clock.elapsed(began)
+                await self.clock.sleep(min(self.step, max(remaining, 0)))
+                if self.clock.fast or duration <= 0:
+                    position = target
+                else:
+                    done = self.clock.elapsed(began) / duration
+                    position = start + direction * round(min(done, 1.0) * distance)
+                if position != target:
+                    changes = device.position_changes(position, moving=None)
+                    self.emit_states(device, device.apply(changes))
+        except asyncio.CancelledError:
+            if duration > 0 and not self.clock.fast:
+                done = min(self.clock.elapsed(began) / duration, 1.0)
+                position = start + direction * round(done * distance)
+            changes = device.position_changes(position, moving=False)
+            changes[TARGET_CLOSURE] = position
+            self.emit_states(device, device.apply(changes))
+            raise
+        self.emit_states(device, device.apply(device.position_changes(target, False)))
+
+    def cancel(self, exec_id: str) -> bool:
+        """Cancel a running execution; False when there is no such execution."""
+        execution = self.executions.get(exec_id)
+        if execution is None:
+            return False
+        execution.cancel_reason = "CMDCANCELLED"
+        for action in execution.actions:
+            if action.task is not None and not action.task.done():
+                action.cancel_reason = "CMDCANCELLED"
+                action.task.cancel()
+        return True
+
+    async def settle(self) -> None:
+        """Finish every running execution and movement now."""
+        self.clock.set_fast(True)
+        try:
+            while self.executions:
+                tasks = [e.task for e in self.executions.values() if e.task]
+                await asyncio.gather(*tasks, return_exceptions=True)
+        finally:
+            self.clock.set_fast(False)
+
+    async def close(self) -> None:
+        """Stop every execution task; nothing is left running."""
+        tasks: list[asyncio.Task[None]] = []
+        for execution in list(self.executions.values()):
+            for action in execution.actions:
+                if action.task is not None:
+                    tasks.append(action.task)
+            if execution.task is not None:
+                tasks.append(execution.task)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self.executions.clear()
+        self._busy.clear()
+
+    # -- views --------------------------------------------------------------------
+
+    def execution_view(self, execution: Execution) -> dict[str, Any]:
+        """Render an execution as ``GET exec/current`` shows it."""
+        body = execution.body
+        return {
+            "id": execution.id,
+            "description": f"Execution : {execution.label}",
+            "owner": execution.owner,
+            "state": execution.state,
+            "startTime": execution.start_ms,
+            "executionType": "Immediate execution",
+            "executionSubType": "MANUAL_CONTROL",
+            "actionGroup": {
+                "label": execution.label,
+                "shortcut": False,
+                "notificationTypeMask": 0,
+                "notificationCondition": "NEVER",
+                "actions": [
+                    {
+                        "deviceURL": action["deviceURL"],
+                        "commands": [
+                            {
+                                "type": 1,
+                                "name": command["name"],
+                                "parameters": command.get("parameters") or [],
+                            }
+                            for command in action["commands"]
+                        ],
+                    }
+                    for action in body["actions"]
+                ],
+            },
+        }
+
+    def history_view(self) -> list[dict[str, Any]]:
+        """Finished executions as ``GET history/executions`` lists them."""
+        views = []
+        for execution in self.history:
+            failed = {
+                (item["deviceURL"], item["rank"]): item["failureType"]
+                for item in execution.failed_commands
+            }
+            views.append(
+                {
+                    "id": execution.id,
+                    "eventTime": execution.start_ms,
+                    "owner": execution.owner,
+                    "source": "simulator",
+                    "endTime": execution.start_ms,
+                    "effectiveStartTime": execution.start_ms,
+                    "duration": 0,
+                    "label": execution.label,
+                    "type": "Immediate execution",
+                    "state": execution.state,
+                    "failureType": execution.cancel_reason or "NO_FAILURE",
+                    "commands": [
+                        {
+                            "deviceURL": action.device.url,
+                            "command": name,
+                            "rank": rank,
+                            "dynamic": False,
+                            "state": "FAILED"
+                            if (action.device.url, rank) in failed
+                            else execution.state,
+                            "failureType": failed.get(
+                                (action.device.url, rank), "NO_FAILURE"
+                            ),
+                            "parameters": params,
+                        }
+                        for action in execution.actions
+                        for rank, (name, params) in enumerate(action.commands)
+                    ],
+                    "executionType": "Immediate execution",
+                    "executionSubType": "MANUAL_CONTROL",
+                }
+            )
+        return views
+
+
+def _failure(action: ActionRun, rank: int, reason: str) -> dict[str, Any]:
+    return {
+        "deviceURL": action.device.url,
+        "command": action.commands[rank][0],
+        "rank": rank,
+        "failureType": reason,
+    }
+
+
+def _type_of(value: Any) -> int:
+    if isinstance(value, bool):
+        return 6
+    if isinstance(value, int):
+        return 1
+    if isinstance(value, float):
+        return 2
+    if isinstance(value, dict):
+        return 11
+    if isinstance(value, list):
+        return 10
+    return 3
+
+
+def _as_text(value: Any) -> str:
+    """Render a state value as the cloud sends it in events: a string."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return str(value)
