@@ -20,7 +20,7 @@ import functools
 import inspect
 import logging
 import time
-from typing import Any, Concatenate
+from typing import Any, Concatenate, Literal, Never, cast, overload
 import weakref
 
 _LOGGER = logging.getLogger(__name__)
@@ -60,6 +60,8 @@ _RATE_LIMIT = frozenset({JobThrottle.RATE_LIMIT, JobThrottle.GROUP_RATE_LIMIT})
 
 type ConcurrencySetting = JobConcurrency | Callable[[Any], JobConcurrency | None]
 type PeriodSetting = timedelta | Callable[[Any], timedelta]
+# Throttles that refuse rather than skip: the decorated method keeps its result type.
+type _NoSkip = Literal[JobThrottle.RATE_LIMIT, JobThrottle.GROUP_RATE_LIMIT]
 
 
 class JobException(Exception):
@@ -154,10 +156,8 @@ class JobGroup:
             raise
         self._owner = run
 
-    def _release(self, run: _JobRun) -> None:
-        """Give the lock back to the outer job, or free it."""
-        if self._owner is not run:
-            raise RuntimeError(f"Job {run.name} does not hold {self._group_name}")
+    def _release(self) -> None:
+        """Give the lock back to the outer job, or free it (calls nest, LIFO)."""
         if self._outer_owners:
             self._owner = self._outer_owners.pop()
             return
@@ -204,15 +204,42 @@ class _StateByObject:
         return state
 
 
-class Job:
+class Job[S]:
     """Decorator guarding an ``async def`` method with concurrency and throttle rules.
 
     ``concurrency`` may be a callable ``(obj) -> JobConcurrency | None`` read at each
-    call, ``throttle_period`` a callable ``(obj) -> timedelta`` (entry options). A
-    throttled call returns None. Refusals raise ``on_condition`` (JobException by
-    default). The group of a call is ``obj`` if it is a JobGroup, else
-    ``obj.job_group``.
+    call, ``throttle_period`` a callable ``(obj) -> timedelta`` (entry options).
+    Refusals raise ``on_condition`` (JobException by default). The group of a call
+    is ``obj`` if it is a JobGroup, else ``obj.job_group``.
+
+    A call skipped by THROTTLE or GROUP_THROTTLE returns None, so such a method's
+    result is typed ``R | None``; with any other setting it stays ``R`` (``S`` is
+    None or Never accordingly).
     """
+
+    @overload
+    def __init__(
+        self: Job[Never],
+        name: str,
+        *,
+        concurrency: ConcurrencySetting | None = None,
+        throttle: _NoSkip | None = None,
+        throttle_period: PeriodSetting | None = None,
+        throttle_max_calls: int | None = None,
+        on_condition: type[Exception] | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: Job[None],
+        name: str,
+        *,
+        concurrency: ConcurrencySetting | None = None,
+        throttle: JobThrottle,
+        throttle_period: PeriodSetting | None = None,
+        throttle_max_calls: int | None = None,
+        on_condition: type[Exception] | None = None,
+    ) -> None: ...
 
     def __init__(
         self,
@@ -245,14 +272,16 @@ class Job:
 
     def __call__[T, **P, R](
         self, method: Callable[Concatenate[T, P], Awaitable[R]]
-    ) -> Callable[Concatenate[T, P], Coroutine[Any, Any, R | None]]:
-        """Wrap ``method``; the wrapper keeps its signature, its result may be None."""
+    ) -> Callable[Concatenate[T, P], Coroutine[Any, Any, R | S]]:
+        """Wrap ``method``; the wrapper keeps its signature."""
         if not inspect.iscoroutinefunction(method):
             raise TypeError(f"Job {self.name} must decorate an async def method")
 
         @functools.wraps(method)
-        async def wrapper(obj: T, /, *args: P.args, **kwargs: P.kwargs) -> R | None:
-            return await self._guard(obj, lambda: method(obj, *args, **kwargs))
+        async def wrapper(obj: T, /, *args: P.args, **kwargs: P.kwargs) -> R | S:
+            result = await self._guard(obj, lambda: method(obj, *args, **kwargs))
+            # None here is a skipped call, possible only when S is None.
+            return cast("R | S", result)
 
         return wrapper
 
@@ -323,7 +352,7 @@ class Job:
             try:
                 yield
             finally:
-                group._release(run)
+                group._release()
         else:
             state = self._object_states.get(obj)
             if concurrency is JobConcurrency.REJECT and state.busy:
