@@ -1,0 +1,1 @@
+"""Tests of the gateway simulator, driven by pyoverkiz's real client."""
