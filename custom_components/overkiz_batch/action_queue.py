@@ -306,10 +306,8 @@ class ActionQueue:
     async def shutdown(self) -> None:
         """Send what is queued, wait for it and refuse later add() calls."""
         self._closed = True
-        timer = self._timer
         if self._pending is not None:
             self._close(self._pending)
-        if timer is not None:
-            await asyncio.wait([timer])  # let the cancelled window end
+        # A window task cancelled by _close ends before the sender's first step.
         if self._sender is not None:
             await asyncio.wait([self._sender])
