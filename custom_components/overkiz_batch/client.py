@@ -47,7 +47,9 @@ def create_client(hass: HomeAssistant, data: Mapping[str, Any]) -> OverkizClient
     """Return a client for the gateway described by entry data (not logged in yet).
 
     Each client gets its own session: the cloud login is a session cookie that must
-    not leak between accounts, and closing the client closes its session.
+    not leak between accounts. Home Assistant closes that session (at stop, or when
+    the entry that created it unloads); never call ``client.close()``, which would
+    close it too: unregister the event listener instead.
     """
     if data.get(CONF_API_TYPE) == API_TYPE_LOCAL:
         verify_ssl: bool = data.get(CONF_VERIFY_SSL, True)

@@ -304,11 +304,10 @@ class OverkizBatchConfigFlow(ConfigFlow, domain=DOMAIN):
     async def _async_fetch_gateways(self, data: Mapping[str, Any]) -> list[Gateway]:
         """Log in with the entry data and list the gateways it reaches."""
         client = create_client(self.hass, data)
-        try:
-            await client.login(register_event_listener=False)
-            gateways = await client.get_gateways()
-        finally:
-            await client.close()
+        # No listener is registered, so nothing to close; the session is Home
+        # Assistant's to close.
+        await client.login(register_event_listener=False)
+        gateways = await client.get_gateways()
         if not gateways:
             raise NoGatewayError
         return gateways

@@ -1,0 +1,1020 @@
+"""Config flow and options flow, run against the simulated gateway over real sockets."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from importlib.metadata import version
+from ipaddress import ip_address
+import socket
+import ssl
+from typing import Any
+from unittest.mock import patch
+
+from aiohttp import ClientConnectorCertificateError, ClientError
+from aiohttp.resolver import AsyncResolver
+from homeassistant.config_entries import SOURCE_USER, ConfigEntry
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_TOKEN,
+    CONF_USERNAME,
+    CONF_VERIFY_SSL,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
+from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
+from packaging.version import Version
+import probatio
+from pyoverkiz import exceptions as ok
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.overkiz_batch import config_flow, const
+from custom_components.overkiz_batch.client import SERVERS, create_client
+from custom_components.overkiz_batch.const import (
+    API_TYPE_CLOUD,
+    API_TYPE_LOCAL,
+    CONF_API_TYPE,
+    CONF_BUSY_MODE,
+    CONF_GATEWAY_ID,
+    CONF_HUB,
+    CONF_MAX_ACTIONS,
+    CONF_QUEUE_DELAY,
+    CONF_REFRESH_THROTTLE,
+    DOMAIN,
+)
+from simulator import GatewaySimulator
+from simulator.houses import default_house, gateway
+from tests.gateway_setup import no_retry_waits  # noqa: F401  # a fixture
+
+CLOUD_HUB = "flexom"  # a cloud-only hub with the plain session login
+LOCAL_HUB = "somfy_europe"  # a hub whose gateways also have the local API
+COZYTOUCH_HUB = "atlantic_cozytouch"
+OTHER_GATEWAY = "9999-9999-9999"
+
+# pyoverkiz before 2.3 turns every refused cloud login into BadCredentialsError.
+LOGIN_ERRORS_PARSED = Version(version("pyoverkiz")) >= Version("2.3")
+
+# The simulator listens on 127.0.0.1; pytest-socket still allows nothing else.
+# pyoverkiz's retries (a refused connection is tried 3 times) do not wait.
+pytestmark = pytest.mark.usefixtures("socket_enabled", "no_retry_waits")
+
+
+def _resolver_on_this_loop(hass: HomeAssistant) -> AsyncResolver:
+    resolver = AsyncResolver()
+    resolver.real_close = resolver.close  # type: ignore[attr-defined]
+    return resolver
+
+
+@pytest.fixture(autouse=True)
+def resolver_on_test_loop(disable_mock_zeroconf_resolver: None) -> Iterator[None]:
+    """Resolve "localhost" (the cloud simulator) on the test's own event loop.
+
+    The test plugin's stand-in resolver is made once, on the session's loop, and
+    fails on a test's loop with "attached to a different loop".
+    """
+    with patch(
+        "homeassistant.helpers.aiohttp_client._async_make_resolver",
+        side_effect=_resolver_on_this_loop,
+    ):
+        yield
+
+
+@pytest.fixture
+async def mock_setup_entry(hass: HomeAssistant) -> AsyncIterator[Any]:
+    """Keep flows from starting the integration: these tests are about the flow."""
+    with (
+        patch(
+            "custom_components.overkiz_batch.async_setup_entry",
+            return_value=True,
+            create=True,
+        ) as setup_entry,
+        patch(
+            "custom_components.overkiz_batch.async_unload_entry",
+            return_value=True,
+            create=True,
+        ),
+    ):
+        yield setup_entry
+        for entry in hass.config_entries.async_entries(DOMAIN):
+            await hass.config_entries.async_unload(entry.entry_id)
+
+
+@pytest.fixture
+def refused_handshakes(hass: HomeAssistant) -> Iterator[None]:
+    """Let the simulator's server see TLS handshakes the client walked out of.
+
+    A client that rejects the certificate drops the connection mid-handshake, which
+    asyncio reports on the server's side; the test fixture would fail on it.
+    """
+    loop = hass.loop
+    handler = loop.get_exception_handler()
+    assert handler is not None
+
+    def ignore_refused(
+        loop: asyncio.AbstractEventLoop, context: dict[str, Any]
+    ) -> None:
+        if context.get("message") == (
+            "Error on transport creation for incoming connection"
+        ) and isinstance(context.get("exception"), (ConnectionError, ssl.SSLError)):
+            return
+        handler(loop, context)
+
+    loop.set_exception_handler(ignore_refused)
+    yield
+    loop.set_exception_handler(handler)
+
+
+@pytest.fixture
+async def local_sim(hass: HomeAssistant) -> AsyncIterator[GatewaySimulator]:
+    async with GatewaySimulator(mode="local") as sim:
+        yield sim
+
+
+@pytest.fixture
+async def cloud_sim(
+    hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[GatewaySimulator]:
+    async with GatewaySimulator(mode="cloud") as sim:
+        for hub in (CLOUD_HUB, LOCAL_HUB, COZYTOUCH_HUB):
+            monkeypatch.setitem(SERVERS, hub, sim.server_config)
+        yield sim
+
+
+def _three_gateway_house() -> dict[str, Any]:
+    house = default_house()
+    # The third is of a type pyoverkiz does not know.
+    house["gateways"] += [
+        gateway("2222-2222-2222"),
+        gateway("3333-3333-3333") | {"type": 9999},
+    ]
+    return house
+
+
+@pytest.fixture
+async def multi_sim(
+    hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[GatewaySimulator]:
+    async with GatewaySimulator(house=_three_gateway_house(), mode="cloud") as sim:
+        monkeypatch.setitem(SERVERS, CLOUD_HUB, sim.server_config)
+        yield sim
+
+
+def closed_port() -> int:
+    """A local port nothing listens on: connecting to it is refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def cloud_input(sim: GatewaySimulator, **changes: Any) -> dict[str, Any]:
+    return {CONF_USERNAME: sim.username, CONF_PASSWORD: sim.password} | changes
+
+
+def local_input(sim: GatewaySimulator, **changes: Any) -> dict[str, Any]:
+    return {
+        CONF_HOST: sim.host,
+        CONF_TOKEN: sim.token,
+        CONF_VERIFY_SSL: False,
+    } | changes
+
+
+def cloud_entry(sim: GatewaySimulator, **changes: Any) -> MockConfigEntry:
+    data = {
+        CONF_HUB: CLOUD_HUB,
+        CONF_API_TYPE: API_TYPE_CLOUD,
+        CONF_USERNAME: sim.username,
+        CONF_PASSWORD: sim.password,
+        CONF_GATEWAY_ID: sim.gateway_id,
+    } | changes
+    return MockConfigEntry(
+        domain=DOMAIN, unique_id=data[CONF_GATEWAY_ID], data=data, title="cloud"
+    )
+
+
+def local_entry(sim: GatewaySimulator, **changes: Any) -> MockConfigEntry:
+    data = {
+        CONF_HUB: LOCAL_HUB,
+        CONF_API_TYPE: API_TYPE_LOCAL,
+        CONF_HOST: sim.host,
+        CONF_TOKEN: sim.token,
+        CONF_VERIFY_SSL: False,
+        CONF_GATEWAY_ID: sim.gateway_id,
+    } | changes
+    return MockConfigEntry(
+        domain=DOMAIN, unique_id=data[CONF_GATEWAY_ID], data=data, title="local"
+    )
+
+
+def form_defaults(result: Any) -> dict[str, Any]:
+    """The values a form opens with, by field (fields without one left out)."""
+    return {
+        key.schema: key.default()
+        for key in result["data_schema"].schema
+        if key.default is not probatio.UNDEFINED
+    }
+
+
+async def start(hass: HomeAssistant, hub: str) -> dict[str, Any]:
+    """Open a user flow and pick the hub."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HUB: hub}
+    )
+
+
+async def start_local(hass: HomeAssistant) -> dict[str, Any]:
+    result = await start(hass, LOCAL_HUB)
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == [API_TYPE_LOCAL, API_TYPE_CLOUD]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": API_TYPE_LOCAL}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "local"
+    return result
+
+
+# The user flow.
+
+
+@pytest.mark.usefixtures("mock_setup_entry")
+async def test_user_cloud_creates_entry(
+    hass: HomeAssistant, cloud_sim: GatewaySimulator
+) -> None:
+    result = await start(hass, CLOUD_HUB)
+    assert result["step_id"] == "cloud"
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], cloud_input(cloud_sim)
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == f"{cloud_sim.username} ({cloud_sim.gateway_id})"
+    assert result["data"] == {
+        CONF_HUB: CLOUD_HUB,
+        CONF_API_TYPE: API_TYPE_CLOUD,
+        CONF_USERNAME: cloud_sim.username,
+        CONF_PASSWORD: cloud_sim.password,
+        CONF_GATEWAY_ID: cloud_sim.gateway_id,
+    }
+    assert result["result"].unique_id == cloud_sim.gateway_id
+    assert cloud_sim.stats.calls["setup/gateways"] >= 1
+
+
+@pytest.mark.usefixtures("mock_setup_entry")
+async def test_user_local_creates_entry(
+    hass: HomeAssistant, local_sim: GatewaySimulator
+) -> None:
+    result = await start_local(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], local_input(local_sim)
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == local_sim.host
+    assert result["data"] == {
+        CONF_HUB: LOCAL_HUB,
+        CONF_API_TYPE: API_TYPE_LOCAL,
+        CONF_HOST: local_sim.host,
+        CONF_TOKEN: local_sim.token,
+        CONF_VERIFY_SSL: False,
+        CONF_GATEWAY_ID: local_sim.gateway_id,
+    }
+    assert result["result"].unique_id == local_sim.gateway_id
+
+
+@pytest.mark.usefixtures("mock_setup_entry")
+async def test_local_capable_hub_may_still_use_the_cloud(
+    hass: HomeAssistant, cloud_sim: GatewaySimulator
+) -> None:
+    result = await start(hass, LOCAL_HUB)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": API_TYPE_CLOUD}
+    )
+    assert result["step_id"] == "cloud"
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], cloud_input(cloud_sim)
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_HUB] == LOCAL_HUB
+    assert result["data"][CONF_API_TYPE] == API_TYPE_CLOUD
+
+
+async def test_oauth_only_hub_goes_straight_to_local(hass: HomeAssistant) -> None:
+    """Rexel's cloud needs a browser OAuth login; its gateways are offered locally."""
+    result = await start(hass, "rexel")
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "local"
+
+
+async def test_hub_list_comes_from_pyoverkiz(hass: HomeAssistant) -> None:
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    schema = result["data_schema"].schema
+    hubs = next(iter(schema.values())).container
+    assert set(hubs) == set(SERVERS)
+    assert hubs[LOCAL_HUB] == SERVERS[LOCAL_HUB].name
+
+
+# Errors of the connection test, each recovered from in the same flow.
+
+
+@pytest.mark.parametrize("endpoint", ["login", "setup/gateways"])
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        ("BAD_CREDENTIALS", "invalid_auth"),
+        ("TOO_MANY_REQUESTS", "too_many_requests"),
+        ("MAINTENANCE", "server_in_maintenance"),
+        ("SERVER_ERROR_500", "cannot_connect"),
+    ],
+)
+@pytest.mark.usefixtures("mock_setup_entry")
+async def test_cloud_errors(
+    hass: HomeAssistant,
+    cloud_sim: GatewaySimulator,
+    endpoint: str,
+    fault: str,
+    error: str,
+) -> None:
+    if endpoint == "login" and fault != "BAD_CREDENTIALS" and not LOGIN_ERRORS_PARSED:
+        pytest.skip("pyoverkiz < 2.3 reports every refused login as bad credentials")
+    result = await start(hass, CLOUD_HUB)
+    cloud_sim.fail(endpoint, fault, count=10)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], cloud_input(cloud_sim)
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "cloud"
+    assert result["errors"] == {"base": error}
+
+    cloud_sim.clear_faults()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], cloud_input(cloud_sim)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_cloud_wrong_password(
+    hass: HomeAssistant, cloud_sim: GatewaySimulator
+) -> None:
+    result = await start(hass, CLOUD_HUB)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], cloud_input(cloud_sim, password="wrong")
+    )
+
+    assert result["errors"] == {"base": "invalid_auth"}
+    # The username typed stays in the form.
+    assert form_defaults(result)[CONF_USERNAME] == cloud_sim.username
+
+
+async def test_cozytouch_refused_by_overkiz_is_unsupported_hardware(
+    hass: HomeAssistant, cloud_sim: GatewaySimulator
+) -> None:
+    result = await start(hass, COZYTOUCH_HUB)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], cloud_input(cloud_sim, password="wrong")
+    )
+
+    assert result["errors"] == {"base": "unsupported_hardware"}
+    assert result["description_placeholders"] == {"unsupported_device": "Cozytouch"}
+
+
+@pytest.mark.usefixtures("mock_setup_entry", "refused_handshakes")
+async def test_local_errors(hass: HomeAssistant, local_sim: GatewaySimulator) -> None:
+    result = await start_local(hass)
+    flow_id = result["flow_id"]
+
+    async def submit(**changes: Any) -> dict[str, Any]:
+        return await hass.config_entries.flow.async_configure(
+            flow_id, local_input(local_sim, **changes)
+        )
+
+    result = await submit(token="not-a-token")
+    assert result["errors"] == {"base": "invalid_auth"}
+
+    result = await submit(host=f"127.0.0.1:{closed_port()}")
+    assert result["errors"] == {"base": "cannot_connect"}
+    # What the user typed is kept for the next try.
+    assert form_defaults(result)[CONF_HOST] != local_sim.host
+
+    # The simulator's certificate is self-signed, not from Overkiz's CA.
+    result = await submit(verify_ssl=True)
+    assert result["errors"] == {"base": "certificate_verify_failed"}
+
+    local_sim.fail("setup/gateways", "TOO_MANY_REQUESTS")
+    result = await submit()
+    assert result["errors"] == {"base": "too_many_requests"}
+
+    local_sim.fail("setup/gateways", "MALFORMED_JSON")
+    result = await submit()
+    assert result["errors"] == {"base": "unknown"}
+
+    result = await submit()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.parametrize(
+    ("exc", "hub", "error", "placeholders"),
+    [
+        (ok.TooManyRequestsError(), CLOUD_HUB, "too_many_requests", {}),
+        (ok.TooManyAttemptsBannedError(), CLOUD_HUB, "too_many_attempts", {}),
+        (ok.MaintenanceError(), CLOUD_HUB, "server_in_maintenance", {}),
+        (ok.ApplicationNotAllowedError(), CLOUD_HUB, "application_not_allowed", {}),
+        (
+            ok.UnknownUserError(),
+            COZYTOUCH_HUB,
+            "unsupported_hardware",
+            {"unsupported_device": "Cozytouch"},
+        ),
+        (
+            ok.UnknownUserError(),
+            LOCAL_HUB,
+            "unsupported_hardware",
+            {"unsupported_device": "Somfy Protect"},
+        ),
+        (
+            ok.UnknownUserError(),
+            CLOUD_HUB,
+            "unsupported_hardware",
+            {"unsupported_device": "Unknown"},
+        ),
+        (ok.BadCredentialsError(), CLOUD_HUB, "invalid_auth", {}),
+        (ok.CozyTouchBadCredentialsError(), COZYTOUCH_HUB, "invalid_auth", {}),
+        (
+            ok.BadCredentialsError(),
+            COZYTOUCH_HUB,
+            "unsupported_hardware",
+            {"unsupported_device": "Cozytouch"},
+        ),
+        (ok.NotAuthenticatedError(), LOCAL_HUB, "invalid_auth", {}),
+        (ok.NoSuchTokenError(), LOCAL_HUB, "invalid_auth", {}),
+        (ok.InvalidTokenError(), LOCAL_HUB, "invalid_auth", {}),
+        (TimeoutError(), LOCAL_HUB, "cannot_connect", {}),
+        (ClientError(), LOCAL_HUB, "cannot_connect", {}),
+        (ok.ServiceUnavailableError(), CLOUD_HUB, "cannot_connect", {}),
+        (ok.OverkizError(), CLOUD_HUB, "unknown", {}),
+        (ValueError(), CLOUD_HUB, "unknown", {}),
+    ],
+)
+def test_every_pyoverkiz_error_has_its_message(
+    exc: Exception, hub: str, error: str, placeholders: dict[str, str]
+) -> None:
+    """The errors the simulator cannot produce, mapped one by one."""
+    assert config_flow._connection_error(exc, hub) == (error, placeholders)
+
+
+def test_certificate_error_is_its_own_message() -> None:
+    exc = ClientConnectorCertificateError(
+        connection_key=None,  # type: ignore[arg-type]
+        certificate_error=Exception("self-signed"),
+    )
+    assert config_flow._connection_error(exc, LOCAL_HUB) == (
+        "certificate_verify_failed",
+        {},
+    )
+
+
+# One entry per gateway.
+
+
+async def test_gateway_already_configured(
+    hass: HomeAssistant, cloud_sim: GatewaySimulator
+) -> None:
+    cloud_entry(cloud_sim).add_to_hass(hass)
+    result = await start(hass, CLOUD_HUB)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], cloud_input(cloud_sim)
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+@pytest.mark.usefixtures("mock_setup_entry")
+async def test_account_with_several_gateways(
+    hass: HomeAssistant, multi_sim: GatewaySimulator
+) -> None:
+    """Each gateway of the account becomes its own entry, picked one by one."""
+    all_ids = {multi_sim.gateway_id, "2222-2222-2222", "3333-3333-3333"}
+    created: list[str] = []
+    for offered in (3, 2):
+        result = await start(hass, CLOUD_HUB)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], cloud_input(multi_sim)
+        )
+        assert result["type"] is FlowResultType.FORM
+        assert result["step_id"] == "gateway"
+        choices = next(iter(result["data_schema"].schema.values())).container
+        assert set(choices) == all_ids - set(created)
+        assert len(choices) == offered
+        pick = sorted(choices)[0]
+        assert choices[pick] == f"TaHoma Switch ({pick})"
+        if "3333-3333-3333" in choices:
+            assert choices["3333-3333-3333"] == "3333-3333-3333"
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_GATEWAY_ID: pick}
+        )
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        assert result["result"].unique_id == pick
+        assert result["data"][CONF_GATEWAY_ID] == pick
+        created.append(pick)
+
+    # The last gateway left needs no picking.
+    result = await start(hass, CLOUD_HUB)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], cloud_input(multi_sim)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    created.append(result["result"].unique_id)
+    assert set(created) == all_ids
+
+    result = await start(hass, CLOUD_HUB)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], cloud_input(multi_sim)
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert {e.unique_id for e in hass.config_entries.async_entries(DOMAIN)} == all_ids
+
+
+async def test_account_without_gateway(
+    hass: HomeAssistant, cloud_sim: GatewaySimulator
+) -> None:
+    # The account's only gateway was removed from it (the simulator's live house).
+    cloud_sim.core.house["gateways"].clear()
+    result = await start(hass, CLOUD_HUB)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], cloud_input(cloud_sim)
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "no_gateways"
+    assert cloud_sim.stats.calls["setup/gateways"] == 1
+
+
+# Reauth.
+
+
+async def test_reauth_cloud(hass: HomeAssistant, cloud_sim: GatewaySimulator) -> None:
+    entry = cloud_entry(cloud_sim, password="old")
+    entry.add_to_hass(hass)
+    updates: list[ConfigEntry] = []
+
+    async def listener(hass: HomeAssistant, entry: ConfigEntry) -> None:
+        updates.append(entry)
+
+    entry.add_update_listener(listener)
+
+    result = await entry.start_reauth_flow(hass)
+    assert result["step_id"] == "reauth_confirm"
+    assert result["description_placeholders"]["account"] == cloud_sim.username
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: "still wrong"}
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: cloud_sim.password}
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert entry.data[CONF_PASSWORD] == cloud_sim.password
+    assert entry.data[CONF_USERNAME] == cloud_sim.username
+    # The entry's update listener was told (it reloads on a data change).
+    assert updates == [entry]
+
+
+async def test_reauth_local_after_token_revoked(
+    hass: HomeAssistant, local_sim: GatewaySimulator, mock_setup_entry: Any
+) -> None:
+    entry = local_entry(local_sim, token="revoked")
+    entry.add_to_hass(hass)
+
+    result = await entry.start_reauth_flow(hass)
+    assert result["step_id"] == "reauth_confirm"
+    assert set(result["data_schema"].schema) == {CONF_TOKEN}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_TOKEN: local_sim.token}
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert entry.data[CONF_TOKEN] == local_sim.token
+    assert entry.data[CONF_HOST] == local_sim.host
+    # Without an update listener the flow reloads the entry itself.
+    assert mock_setup_entry.call_count == 1
+
+
+async def test_reauth_with_another_account(
+    hass: HomeAssistant, cloud_sim: GatewaySimulator
+) -> None:
+    entry = cloud_entry(cloud_sim, gateway_id=OTHER_GATEWAY)
+    entry.add_to_hass(hass)
+
+    result = await entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: cloud_sim.password}
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_wrong_account"
+    assert entry.data[CONF_GATEWAY_ID] == OTHER_GATEWAY
+
+
+# Reconfigure.
+
+
+@pytest.mark.usefixtures("refused_handshakes")
+async def test_reconfigure_local_host(
+    hass: HomeAssistant, local_sim: GatewaySimulator, mock_setup_entry: Any
+) -> None:
+    old_host = f"127.0.0.1:{closed_port()}"
+    entry = local_entry(local_sim, host=old_host, verify_ssl=True)
+    entry.add_to_hass(hass)
+
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "reconfigure"
+    assert set(result["data_schema"].schema) == {CONF_HOST, CONF_VERIFY_SSL}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HOST: local_sim.host, CONF_VERIFY_SSL: True}
+    )
+    assert result["errors"] == {"base": "certificate_verify_failed"}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HOST: local_sim.host, CONF_VERIFY_SSL: False}
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data[CONF_HOST] == local_sim.host
+    assert entry.data[CONF_VERIFY_SSL] is False
+    assert entry.data[CONF_TOKEN] == local_sim.token
+    assert mock_setup_entry.call_count == 1
+
+
+async def test_reconfigure_cloud_login(
+    hass: HomeAssistant, cloud_sim: GatewaySimulator, mock_setup_entry: Any
+) -> None:
+    entry = cloud_entry(cloud_sim, password="old")
+    entry.add_to_hass(hass)
+
+    result = await entry.start_reconfigure_flow(hass)
+    assert set(result["data_schema"].schema) == {CONF_USERNAME, CONF_PASSWORD}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], cloud_input(cloud_sim, username="someone@else")
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert form_defaults(result)[CONF_USERNAME] == "someone@else"
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], cloud_input(cloud_sim)
+    )
+    await hass.async_block_till_done()
+
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data[CONF_PASSWORD] == cloud_sim.password
+
+
+async def test_reconfigure_to_another_gateway(
+    hass: HomeAssistant, local_sim: GatewaySimulator
+) -> None:
+    entry = local_entry(local_sim, gateway_id=OTHER_GATEWAY, host="old:8443")
+    entry.add_to_hass(hass)
+
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HOST: local_sim.host, CONF_VERIFY_SSL: False}
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_wrong_account"
+    assert entry.data[CONF_HOST] == "old:8443"
+
+
+# Discovery.
+
+
+def zeroconf_info(
+    gateway_id: str | None, kind: str = "_kizbox._tcp.local.", port: int = 443
+) -> ZeroconfServiceInfo:
+    properties = {} if gateway_id is None else {"gateway_pin": gateway_id}
+    return ZeroconfServiceInfo(
+        ip_address=ip_address("192.168.1.20"),
+        ip_addresses=[ip_address("192.168.1.20")],
+        hostname=f"gateway-{gateway_id}.local.",
+        name=f"gateway-{gateway_id}.{kind}",
+        port=port,
+        type=kind,
+        properties=properties,
+    )
+
+
+@pytest.mark.usefixtures("mock_setup_entry")
+async def test_zeroconf_then_local(
+    hass: HomeAssistant, local_sim: GatewaySimulator
+) -> None:
+    gw = local_sim.gateway_id
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": "zeroconf"}, data=zeroconf_info(gw)
+    )
+    assert result["step_id"] == "user"
+    flow = hass.config_entries.flow.async_get(result["flow_id"])
+    assert flow["context"]["title_placeholders"] == {"gateway_id": gw}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HUB: LOCAL_HUB}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": API_TYPE_LOCAL}
+    )
+    assert form_defaults(result)[CONF_HOST] == f"gateway-{gw}.local:8443"
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], local_input(local_sim)
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == gw
+
+
+async def test_zeroconf_developer_mode_host(hass: HomeAssistant) -> None:
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": "zeroconf"},
+        data=zeroconf_info("1234-5678-9012", "_kizboxdev._tcp.local.", port=8444),
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HUB: LOCAL_HUB}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": API_TYPE_LOCAL}
+    )
+
+    assert form_defaults(result)[CONF_HOST] == "gateway-1234-5678-9012.local:8444"
+
+
+async def test_zeroconf_of_a_configured_gateway(
+    hass: HomeAssistant, local_sim: GatewaySimulator
+) -> None:
+    local_entry(local_sim).add_to_hass(hass)
+
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": "zeroconf"}, data=zeroconf_info(local_sim.gateway_id)
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_zeroconf_without_a_pin(hass: HomeAssistant) -> None:
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": "zeroconf"}, data=zeroconf_info(None)
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "not_overkiz_gateway"
+
+
+def dhcp_info(hostname: str) -> DhcpServiceInfo:
+    return DhcpServiceInfo(
+        ip="192.168.1.20", hostname=hostname, macaddress="f8811a000001"
+    )
+
+
+@pytest.mark.usefixtures("mock_setup_entry")
+async def test_dhcp_then_cloud(
+    hass: HomeAssistant, cloud_sim: GatewaySimulator
+) -> None:
+    gw = cloud_sim.gateway_id
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": "dhcp"}, data=dhcp_info(f"gateway-{gw}")
+    )
+    assert result["step_id"] == "user"
+    flow = hass.config_entries.flow.async_get(result["flow_id"])
+    assert flow["context"]["title_placeholders"] == {"gateway_id": gw}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HUB: CLOUD_HUB}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], cloud_input(cloud_sim)
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == gw
+
+
+async def test_dhcp_of_a_configured_gateway(
+    hass: HomeAssistant, cloud_sim: GatewaySimulator
+) -> None:
+    cloud_entry(cloud_sim).add_to_hass(hass)
+
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": "dhcp"},
+        data=dhcp_info(f"gateway-{cloud_sim.gateway_id}"),
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_dhcp_with_another_hostname(hass: HomeAssistant) -> None:
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": "dhcp"}, data=dhcp_info("printer")
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "not_overkiz_gateway"
+
+
+async def test_discovery_then_another_gateway_of_the_account(
+    hass: HomeAssistant, multi_sim: GatewaySimulator, mock_setup_entry: Any
+) -> None:
+    """The discovered gateway is chosen without asking, among the account's."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": "dhcp"}, data=dhcp_info("gateway-3333-3333-3333")
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HUB: CLOUD_HUB}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], cloud_input(multi_sim)
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == "3333-3333-3333"
+
+
+# The client factory.
+
+
+async def test_create_client_local_and_cloud(
+    hass: HomeAssistant, local_sim: GatewaySimulator, cloud_sim: GatewaySimulator
+) -> None:
+    local = create_client(hass, local_entry(local_sim).data)
+    cloud = create_client(hass, cloud_entry(cloud_sim).data)
+
+    await local.login(register_event_listener=False)
+    await cloud.login(register_event_listener=False)
+
+    assert [g.id for g in await local.get_gateways()] == [local_sim.gateway_id]
+    assert [g.id for g in await cloud.get_gateways()] == [cloud_sim.gateway_id]
+    assert local.server_config.endpoint.startswith(f"https://{local_sim.host}/")
+    assert local.server_config.api_type == "local"
+    assert cloud.server_config.endpoint == cloud_sim.server_config.endpoint
+    assert local.session is not cloud.session
+
+
+# Options.
+
+
+async def test_options_defaults_and_save(hass: HomeAssistant) -> None:
+    entry = MockConfigEntry(domain=DOMAIN, data={}, unique_id="1234-5678-9012")
+    entry.add_to_hass(hass)
+
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "init"
+    defaults = form_defaults(result)
+    assert defaults == {
+        CONF_QUEUE_DELAY: const.DEFAULT_QUEUE_DELAY,
+        CONF_MAX_ACTIONS: const.DEFAULT_MAX_ACTIONS,
+        CONF_BUSY_MODE: const.DEFAULT_BUSY_MODE,
+        CONF_REFRESH_THROTTLE: const.DEFAULT_REFRESH_THROTTLE,
+    }
+
+    new = {
+        CONF_QUEUE_DELAY: 1.5,
+        CONF_MAX_ACTIONS: 7.0,  # the number box answers floats
+        CONF_BUSY_MODE: const.BUSY_MODE_REJECT,
+        CONF_REFRESH_THROTTLE: 30.0,
+    }
+    result = await hass.config_entries.options.async_configure(result["flow_id"], new)
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options == new | {CONF_MAX_ACTIONS: 7}
+    assert isinstance(entry.options[CONF_MAX_ACTIONS], int)
+
+    # The form opens again on the saved values.
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    defaults = form_defaults(result)
+    assert defaults == new | {CONF_MAX_ACTIONS: 7}
+
+
+@pytest.mark.parametrize(
+    ("changes", "errors"),
+    [
+        ({CONF_QUEUE_DELAY: -0.1}, {CONF_QUEUE_DELAY: "queue_delay_out_of_range"}),
+        ({CONF_QUEUE_DELAY: 10.5}, {CONF_QUEUE_DELAY: "queue_delay_out_of_range"}),
+        ({CONF_MAX_ACTIONS: 0}, {CONF_MAX_ACTIONS: "max_actions_out_of_range"}),
+        ({CONF_MAX_ACTIONS: 51}, {CONF_MAX_ACTIONS: "max_actions_out_of_range"}),
+        ({CONF_MAX_ACTIONS: 2.5}, {CONF_MAX_ACTIONS: "max_actions_out_of_range"}),
+        (
+            {CONF_REFRESH_THROTTLE: 0.5},
+            {CONF_REFRESH_THROTTLE: "refresh_throttle_out_of_range"},
+        ),
+        (
+            {CONF_REFRESH_THROTTLE: 301},
+            {CONF_REFRESH_THROTTLE: "refresh_throttle_out_of_range"},
+        ),
+        (
+            {CONF_QUEUE_DELAY: 11, CONF_MAX_ACTIONS: 99},
+            {
+                CONF_QUEUE_DELAY: "queue_delay_out_of_range",
+                CONF_MAX_ACTIONS: "max_actions_out_of_range",
+            },
+        ),
+    ],
+)
+async def test_options_out_of_range(
+    hass: HomeAssistant, changes: dict[str, Any], errors: dict[str, str]
+) -> None:
+    entry = MockConfigEntry(
+        domain=DOMAIN, data={}, options={CONF_QUEUE_DELAY: 2.0}, unique_id="x"
+    )
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    valid = {
+        CONF_QUEUE_DELAY: 0.0,
+        CONF_MAX_ACTIONS: 1,
+        CONF_BUSY_MODE: const.BUSY_MODE_QUEUE,
+        CONF_REFRESH_THROTTLE: 1.0,
+    }
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], valid | changes
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == errors
+    assert entry.options == {CONF_QUEUE_DELAY: 2.0}
+    # The message names the range, from the same constants the check uses.
+    assert result["description_placeholders"]["max_max_actions"] == "50"
+    # The form keeps what was typed.
+    defaults = form_defaults(result)
+    assert defaults == valid | changes
+
+    # The range's own ends are accepted.
+    result = await hass.config_entries.options.async_configure(result["flow_id"], valid)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options == valid
+
+
+async def test_options_change_calls_update_listener(hass: HomeAssistant) -> None:
+    """The core's update listener is what applies options live."""
+    entry = MockConfigEntry(domain=DOMAIN, data={}, unique_id="x")
+    entry.add_to_hass(hass)
+    seen: list[dict[str, Any]] = []
+
+    async def listener(hass: HomeAssistant, entry: ConfigEntry) -> None:
+        seen.append(dict(entry.options))
+
+    entry.add_update_listener(listener)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            CONF_QUEUE_DELAY: 0.2,
+            CONF_MAX_ACTIONS: 10,
+            CONF_BUSY_MODE: const.BUSY_MODE_QUEUE,
+            CONF_REFRESH_THROTTLE: 5,
+        },
+    )
+    await hass.async_block_till_done()
+
+    assert seen == [
+        {
+            CONF_QUEUE_DELAY: 0.2,
+            CONF_MAX_ACTIONS: 10,
+            CONF_BUSY_MODE: const.BUSY_MODE_QUEUE,
+            CONF_REFRESH_THROTTLE: 5,
+        }
+    ]
