@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from importlib.metadata import version
 import json
 from typing import Any
 
@@ -19,6 +20,8 @@ import pytest
 from simulator import ENDPOINTS, ERRORS, GatewaySimulator
 
 from .conftest import SHUTTER, SWITCH, action, connect, execute
+
+PYOVERKIZ = tuple(int(part) for part in version("pyoverkiz").split(".")[:2])
 
 # The pyoverkiz exception each injectable error must raise.
 EXPECTED: dict[str, type[Exception]] = {
@@ -55,6 +58,8 @@ def test_every_error_has_an_expectation() -> None:
 async def test_injected_error_raises_its_pyoverkiz_exception(
     local_sim: GatewaySimulator, error: str
 ) -> None:
+    if error == "SERVICE_UNAVAILABLE_503" and PYOVERKIZ < (2, 3):
+        pytest.skip("pyoverkiz < 2.3 fails on an empty 503 body (AttributeError)")
     # Twice for Not authenticated: pyoverkiz logs in again once and retries.
     local_sim.fail("setup", error, count=2 if error == "NOT_AUTHENTICATED" else 1)
     async with connect(local_sim) as client:
@@ -187,7 +192,8 @@ async def test_session_expiry_logs_in_again(cloud_sim: GatewaySimulator) -> None
 
 async def test_revoked_token(local_sim: GatewaySimulator) -> None:
     old = local_sim.token
-    async with connect(local_sim) as client:
+    async with connect(local_sim, login=False) as client:
+        assert await client.get_gateways()
         local_sim.revoke_token()
         with pytest.raises(ex.NotAuthenticatedError):
             await client.get_gateways(refresh=True)
