@@ -13,7 +13,7 @@ from unittest.mock import patch
 
 from aiohttp import ClientConnectorCertificateError, ClientError
 from aiohttp.resolver import AsyncResolver
-from homeassistant.config_entries import SOURCE_USER, ConfigEntry
+from homeassistant.config_entries import SOURCE_USER, ConfigEntry, ConfigEntryState
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -574,7 +574,9 @@ async def test_account_without_gateway(
 # Reauth.
 
 
-async def test_reauth_cloud(hass: HomeAssistant, cloud_sim: GatewaySimulator) -> None:
+async def test_reauth_cloud(
+    hass: HomeAssistant, cloud_sim: GatewaySimulator, mock_setup_entry: Any
+) -> None:
     entry = cloud_entry(cloud_sim, password="old")
     entry.add_to_hass(hass)
     updates: list[ConfigEntry] = []
@@ -602,8 +604,9 @@ async def test_reauth_cloud(hass: HomeAssistant, cloud_sim: GatewaySimulator) ->
     assert result["reason"] == "reauth_successful"
     assert entry.data[CONF_PASSWORD] == cloud_sim.password
     assert entry.data[CONF_USERNAME] == cloud_sim.username
-    # The entry's update listener was told (it reloads on a data change).
+    # The entry's update listener saw the change, and the flow reloaded the entry.
     assert updates == [entry]
+    assert mock_setup_entry.call_count == 1
 
 
 async def test_reauth_local_after_token_revoked(
@@ -625,8 +628,31 @@ async def test_reauth_local_after_token_revoked(
     assert result["reason"] == "reauth_successful"
     assert entry.data[CONF_TOKEN] == local_sim.token
     assert entry.data[CONF_HOST] == local_sim.host
-    # Without an update listener the flow reloads the entry itself.
     assert mock_setup_entry.call_count == 1
+
+
+async def test_reauth_of_a_running_entry_after_token_revoked(
+    hass: HomeAssistant, local_sim: GatewaySimulator
+) -> None:
+    """The whole integration: the new token is in use once the flow ends."""
+    entry = local_entry(local_sim)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.LOADED
+    local_sim.revoke_token()  # the sim now only accepts its fresh token
+    registered = local_sim.stats.calls["events/register"]
+
+    result = await entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_TOKEN: local_sim.token}
+    )
+    await hass.async_block_till_done()
+
+    assert result["reason"] == "reauth_successful"
+    assert entry.data[CONF_TOKEN] == local_sim.token
+    assert entry.state is ConfigEntryState.LOADED
+    assert local_sim.stats.calls["events/register"] == registered + 1
+    assert await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def test_reauth_with_another_account(
@@ -700,6 +726,7 @@ async def test_reconfigure_cloud_login(
 
     assert result["reason"] == "reconfigure_successful"
     assert entry.data[CONF_PASSWORD] == cloud_sim.password
+    assert mock_setup_entry.call_count == 1
 
 
 async def test_reconfigure_to_another_gateway(

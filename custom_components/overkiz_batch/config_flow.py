@@ -371,11 +371,12 @@ class OverkizBatchConfigFlow(ConfigFlow, domain=DOMAIN):
             wrong = "reconfigure_wrong_account"
         if entry.data[CONF_GATEWAY_ID] not in self._gateways:
             return self.async_abort(reason=wrong)
-        data = {**entry.data, **self._data}
-        if entry.update_listeners:
-            # The entry's update listener reloads it when its data changes.
-            return self.async_update_and_abort(entry, data=data)
-        return self.async_update_reload_and_abort(entry, data=data)
+        result = self.async_update_and_abort(entry, data={**entry.data, **self._data})
+        # Reload so the new credentials or host are used. Not through
+        # async_update_reload_and_abort: the entry's update listener applies options
+        # live, and Home Assistant refuses that helper to entries with a listener.
+        self.hass.config_entries.async_schedule_reload(entry.entry_id)
+        return result
 
     # Reauth and reconfigure.
 
