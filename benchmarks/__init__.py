@@ -1,0 +1,1 @@
+"""Benchmarks of Overkiz Batch against the simulated gateway (``scripts/bench``)."""

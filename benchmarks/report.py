@@ -1,0 +1,146 @@
+"""One table for every benchmark (text and markdown) and the burst chart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from benchmarks.harness import Outcome
+    from benchmarks.scenarios import Row
+
+HEADERS = (
+    "benchmark",
+    "N",
+    "configuration",
+    "exec/apply",
+    "refused",
+    "lost",
+    "accepted (s)",
+    "closed (s)",
+    "refreshes",
+    "queue cost",
+)
+DASH = "-"
+
+
+@dataclass
+class OverheadRow:
+    """One line of benchmarks/queue_overhead.py, in the shared table."""
+
+    workload: str
+    adds: int
+    contender: str
+    batches: int
+    us_per_add: float
+    peak_kib: float
+
+
+def _seconds(value: float | None) -> str:
+    return "never" if value is None else f"{value:.2f}"
+
+
+def cells(row: Row | OverheadRow) -> list[str]:
+    """The table cells of a row."""
+    if isinstance(row, OverheadRow):
+        return [
+            f"queue overhead ({row.workload})",
+            str(row.adds),
+            row.contender,
+            str(row.batches),
+            DASH,
+            DASH,
+            DASH,
+            DASH,
+            DASH,
+            f"{row.us_per_add:.2f} µs/add, {row.peak_kib:.0f} KiB",
+        ]
+    outcome = row.outcome
+    if outcome is None:
+        run = [DASH] * 5
+    else:
+        lost = str(outcome.lost)
+        if outcome.twice:
+            lost += f" (+{outcome.twice} twice)"
+        run = [
+            str(outcome.exec_apply),
+            str(outcome.refused),
+            lost,
+            _seconds(outcome.accepted_s),
+            _seconds(outcome.closed_s),
+        ]
+    refreshes = DASH if row.refresh_requests is None else str(row.refresh_requests)
+    return [row.benchmark, str(row.size), row.configuration.name, *run, refreshes, DASH]
+
+
+def text_table(rows: list[Row | OverheadRow]) -> str:
+    """A plain text table for the terminal."""
+    lines = [list(HEADERS), *(cells(row) for row in rows)]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(HEADERS))]
+    out = []
+    for index, line in enumerate(lines):
+        out.append(
+            "  ".join(
+                cell.ljust(width) if i < 3 else cell.rjust(width)
+                for i, (cell, width) in enumerate(zip(line, widths, strict=True))
+            ).rstrip()
+        )
+        if index == 0:
+            out.append("  ".join("-" * width for width in widths))
+    return "\n".join(out)
+
+
+def markdown_table(rows: list[Row | OverheadRow]) -> str:
+    """The same table in markdown."""
+    out = [
+        "| " + " | ".join(HEADERS) + " |",
+        "|" + "|".join(":--" if i < 3 else "--:" for i in range(len(HEADERS))) + "|",
+    ]
+    out.extend("| " + " | ".join(cells(row)) + " |" for row in rows)
+    return "\n".join(out)
+
+
+def burst_chart(rows: list[Row], path: Path) -> None:
+    """Bars per configuration and N: executions, refusals, time until closed."""
+    import matplotlib  # noqa: PLC0415 - only the chart needs it
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    burst = [r for r in rows if r.benchmark == "burst" and r.outcome is not None]
+    sizes = sorted({r.size for r in burst})
+    names = list(dict.fromkeys(r.configuration.name for r in burst))
+    panels: list[tuple[str, Callable[[Outcome], float]]] = [
+        ("exec/apply calls", lambda o: o.exec_apply),
+        ("executions refused by the gateway", lambda o: o.refused),
+        ("seconds until every shutter is closed", lambda o: o.closed_s or 0.0),
+    ]
+    fig, axes = plt.subplots(1, len(panels), figsize=(15, 4.8))
+    width = 0.8 / max(len(names), 1)
+    for ax, (title, value) in zip(axes, panels, strict=True):
+        for i, name in enumerate(names):
+            xs, ys = [], []
+            for j, size in enumerate(sizes):
+                for r in burst:
+                    if (
+                        r.outcome is not None
+                        and r.size == size
+                        and r.configuration.name == name
+                    ):
+                        xs.append(j + (i - (len(names) - 1) / 2) * width)
+                        ys.append(value(r.outcome))
+            bars = ax.bar(xs, ys, width, label=name)
+            ax.bar_label(bars, fmt="%g", fontsize=7)
+        ax.set_title(title, fontsize=10)
+        ax.set_xticks(range(len(sizes)), [f"N = {s}" for s in sizes])
+    axes[0].legend(fontsize=8, loc="upper left")
+    fig.suptitle(
+        "One service call closing N shutters (simulated gateway, 10 executions max)"
+    )
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
