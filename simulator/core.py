@@ -32,7 +32,12 @@ _LOGGER = logging.getLogger(__name__)
 
 @dataclass
 class Stats:
-    """What the gateway saw: calls, executions, and the commands each device ran."""
+    """What the gateway saw: calls, executions, and the commands each device ran.
+
+    ``device_commands`` lists, per device, every command in the order the device
+    started it; a command interrupted by a newer one counts (the device got it), one
+    cancelled before it started does not.
+    """
 
     calls: Counter[str] = field(default_factory=Counter)
     executions_accepted: int = 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import deque
 
 from .errors import ERRORS
 
@@ -46,7 +46,7 @@ class Faults:
 
     def __init__(self) -> None:
         self._failures: dict[str, deque[str]] = {}
-        self._drops: Counter[str] = Counter()
+        self._drops: dict[str, deque[bool]] = {}
         self.latency = 0.0
 
     def fail(self, endpoint: str, error: str, count: int = 1) -> None:
@@ -57,11 +57,15 @@ class Faults:
             raise ValueError(f"Unknown error {error!r}; known: {', '.join(ERRORS)}")
         self._failures.setdefault(endpoint, deque()).extend([error] * count)
 
-    def drop(self, endpoint: str, count: int = 1) -> None:
-        """Close the connection of the next ``count`` calls without an answer."""
+    def drop(self, endpoint: str, count: int = 1, *, after: bool = False) -> None:
+        """Close the connection of the next ``count`` calls without an answer.
+
+        ``after``: the gateway handles the call first and only the answer is lost
+        (an accepted execution the client never hears of).
+        """
         _check_endpoint(endpoint)
         _check_count(count)
-        self._drops[endpoint] += count
+        self._drops.setdefault(endpoint, deque()).extend([after] * count)
 
     def set_latency(self, seconds: float) -> None:
         """Delay every API answer by ``seconds`` of loop time."""
@@ -83,13 +87,13 @@ class Faults:
                 return queue.popleft()
         return None
 
-    def take_drop(self, endpoint: str) -> bool:
-        """Whether to drop this call."""
+    def take_drop(self, endpoint: str) -> bool | None:
+        """Consume a drop: None for none, else whether to drop after handling."""
         for key in (endpoint, ANY):
-            if self._drops[key] > 0:
-                self._drops[key] -= 1
-                return True
-        return False
+            queue = self._drops.get(key)
+            if queue:
+                return queue.popleft()
+        return None
 
     def pending(self) -> dict[str, object]:
         """Pending faults, for the control path."""
@@ -97,6 +101,6 @@ class Faults:
             "fail": {
                 key: list(queue) for key, queue in self._failures.items() if queue
             },
-            "drop": {key: count for key, count in self._drops.items() if count},
+            "drop": {key: len(queue) for key, queue in self._drops.items() if queue},
             "latency": self.latency,
         }

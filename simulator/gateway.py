@@ -85,7 +85,9 @@ class GatewaySimulator:
         """Listen on 127.0.0.1 (https for local, http for cloud)."""
         if self._runner is not None:
             raise RuntimeError("simulator already started")
-        runner = web.AppRunner(ApiServer(self).app(), access_log=None)
+        runner = web.AppRunner(
+            ApiServer(self).app(), access_log=None, shutdown_timeout=0.5
+        )
         await runner.setup()
         ssl_context = server_ssl_context() if self.mode == "local" else None
         site = web.TCPSite(
@@ -214,6 +216,17 @@ class GatewaySimulator:
         self.core.emit_states(device, device.put_state(name, kind, value))
 
     @property
+    def speed(self) -> float:
+        """Simulated seconds per loop second (can change while running)."""
+        return self.core.clock.speed
+
+    @speed.setter
+    def speed(self, speed: float) -> None:
+        if speed <= 0:
+            raise ValueError("speed must be > 0")
+        self.core.clock.speed = speed
+
+    @property
     def running_executions(self) -> int:
         """Executions running or waiting on the gateway."""
         return len(self.core.executions)
@@ -228,9 +241,12 @@ class GatewaySimulator:
         """Answer the next ``count`` calls of ``endpoint`` ("*": any) with ``error``."""
         self.faults.fail(endpoint, error, count)
 
-    def drop(self, endpoint: str, count: int = 1) -> None:
-        """Close the connection of the next ``count`` calls of ``endpoint``."""
-        self.faults.drop(endpoint, count)
+    def drop(self, endpoint: str, count: int = 1, *, after: bool = False) -> None:
+        """Close the connection of the next ``count`` calls of ``endpoint``.
+
+        ``after=True`` handles the call first and loses only the answer.
+        """
+        self.faults.drop(endpoint, count, after=after)
 
     def set_latency(self, seconds: float) -> None:
         """Delay every API answer by ``seconds`` (loop time, not scaled by speed)."""

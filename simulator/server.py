@@ -149,7 +149,8 @@ class ApiServer:
         try:
             if sim.faults.latency:
                 await asyncio.sleep(sim.faults.latency)
-            if sim.faults.take_drop(route.name):
+            drop = sim.faults.take_drop(route.name)
+            if drop is False:
                 raise _DroppedError
             limit = sim.max_concurrent_requests
             if limit is not None and self._in_flight > limit:
@@ -163,7 +164,10 @@ class ApiServer:
             if route.auth:
                 owner = sim.auth.check(request.headers, request.cookies)
             handler: Handler = getattr(self, f"_h_{route.handler}")
-            return await handler(request, values, owner)
+            response = await handler(request, values, owner)
+            if drop:
+                raise _DroppedError
+            return response
         finally:
             self._in_flight -= 1
 
@@ -339,7 +343,11 @@ class ApiServer:
             )
             return {"ok": True}
         if action == "drop":
-            sim.drop(str(body["endpoint"]), int(body.get("count", 1)))
+            sim.drop(
+                str(body["endpoint"]),
+                int(body.get("count", 1)),
+                after=bool(body.get("after", False)),
+            )
             return {"ok": True}
         if action == "latency":
             sim.set_latency(float(body["seconds"]))

@@ -216,7 +216,7 @@ async def test_cloud_events_carry_string_values(cloud_sim: GatewaySimulator) -> 
 
 
 async def test_stop_halts_a_moving_shutter(sim: GatewaySimulator) -> None:
-    sim.core.clock.speed = 20  # 1 s of loop time for a full travel
+    sim.speed = 20  # 1 s of loop time for a full travel
     async with connect(sim) as client:
         first = await execute(client, action(SHUTTER, "close"))
         for _ in range(200):
@@ -248,7 +248,7 @@ async def test_stop_halts_a_moving_shutter(sim: GatewaySimulator) -> None:
 async def test_new_execution_on_a_moving_device_cancels_the_old(
     local_sim: GatewaySimulator,
 ) -> None:
-    local_sim.core.clock.speed = 1  # the first move would take 20 s
+    local_sim.speed = 1  # the first move would take 20 s
     async with connect(local_sim) as client:
         first = await execute(client, action(SHUTTER, "close"), action(SWITCH, "on"))
         second = await execute(client, action(SHUTTER, "setClosure", 30))
@@ -288,7 +288,7 @@ async def test_commands_of_one_action_run_in_order(sim: GatewaySimulator) -> Non
 
 
 async def test_current_executions_and_cancel(sim: GatewaySimulator) -> None:
-    sim.core.clock.speed = 1
+    sim.speed = 1
     async with connect(sim) as client:
         exec_id = await execute(client, action(SHUTTER, "close"))
         current = await client.get_current_executions()
@@ -316,7 +316,7 @@ async def test_current_executions_and_cancel(sim: GatewaySimulator) -> None:
 
 
 async def test_settle_finishes_every_execution(local_sim: GatewaySimulator) -> None:
-    local_sim.core.clock.speed = 1
+    local_sim.speed = 1
     shutters = local_sim.device_urls[:5]
     async with connect(local_sim) as client:
         for url in shutters:
@@ -350,7 +350,7 @@ async def test_rejected_action_groups(sim: GatewaySimulator) -> None:
 
 
 async def test_eleventh_execution_is_refused(sim: GatewaySimulator) -> None:
-    sim.core.clock.speed = 1
+    sim.speed = 1
     shutters = sim.device_urls[:11]
     async with connect(sim) as client:
         for url in shutters[:10]:

@@ -107,6 +107,8 @@ def test_fault_arguments_are_checked() -> None:
         sim.drop("setup", 0)
     with pytest.raises(ValueError, match="latency"):
         sim.set_latency(-1)
+    with pytest.raises(ValueError, match="speed"):
+        sim.speed = 0
     assert "events/fetch" in ENDPOINTS
 
 
@@ -122,6 +124,18 @@ async def test_dropped_connections(local_sim: GatewaySimulator) -> None:
             await client.get_gateways(refresh=True)
         local_sim.clear_faults()
         assert await client.get_gateways(refresh=True)
+
+
+async def test_answer_lost_after_the_execution_was_accepted(
+    sim: GatewaySimulator,
+) -> None:
+    """The hazard of a lost answer: pyoverkiz sends the action group again."""
+    sim.drop("exec/apply", after=True)
+    async with connect(sim) as client:
+        assert await execute(client, action(SWITCH, "on"))
+    await sim.settle()
+    assert sim.stats.executions_accepted == 2
+    assert sim.stats.device_commands[SWITCH] == [("on", []), ("on", [])]
 
 
 async def test_latency_delays_answers(local_sim: GatewaySimulator) -> None:
@@ -261,12 +275,12 @@ async def test_control_path(sim: GatewaySimulator) -> None:
             await client.get_setup()
 
         await control(session, sim, "POST", "latency", {"seconds": 0.01})
-        await control(session, sim, "POST", "drop", {"endpoint": "setup", "count": 1})
-        assert sim.faults.pending()["drop"] == {"setup": 1}
+        await control(session, sim, "POST", "drop", {"endpoint": "setup", "count": 2})
+        assert sim.faults.pending()["drop"] == {"setup": 2}
         await control(session, sim, "POST", "clear_faults")
         assert sim.faults.pending() == {"fail": {}, "drop": {}, "latency": 0.0}
 
-        sim.core.clock.speed = 1
+        sim.speed = 1
         await execute(client, action(SHUTTER, "close"))
         await control(session, sim, "POST", "settle")
         assert sim.state(SHUTTER, "core:ClosureState") == 100
