@@ -25,6 +25,11 @@ from homeassistant.components.cover import (
     SERVICE_CLOSE_COVER,
     CoverState,
 )
+from homeassistant.components.http.config import (
+    ActiveConfigType,
+    async_get_and_load_store,
+    async_load_config,
+)
 from homeassistant.components.onboarding import async_is_onboarded
 from homeassistant.config import load_yaml_config_file
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
@@ -176,12 +181,31 @@ async def test_demo_lets_this_machine_in_without_a_login(
     assert async_is_onboarded(hass)
 
 
+async def test_demo_serves_this_machine_only(
+    hass: HomeAssistant, hass_storage: dict[str, Any], tmp_path: Path
+) -> None:
+    demo.write_state(tmp_path, demo.entry_data("127.0.0.1:8443", "t", "gw"), 8124)
+    hass_storage.update(_stores(tmp_path))
+
+    # What the http integration starts with; no YAML (it is ignored there now).
+    conf = await async_load_config(hass, {})
+    assert conf["server_host"] == ["127.0.0.1"]
+    assert conf["server_port"] == 8124
+    store = await async_get_and_load_store(hass)
+    # Stable settings: no "confirm the new HTTP settings" prompt, no revert.
+    assert store.active_config_type is ActiveConfigType.STABLE
+    assert store.revert_deadline is None
+    assert "http" not in load_yaml_config_file(str(CONFIGURATION))
+
+
 def test_state_is_rewritten_in_place(tmp_path: Path) -> None:
     """A second run keeps the owner and the entry, and follows a new port or token."""
     demo.write_state(tmp_path, demo.entry_data("127.0.0.1:8443", "old", "gw"))
     first = _stores(tmp_path)
     demo.write_state(tmp_path, demo.entry_data("127.0.0.1:9443", "new", "gw"))
     second = _stores(tmp_path)
+    demo.write_state(tmp_path, demo.entry_data("127.0.0.1:9443", "new", "gw"), 8124)
+    third = _stores(tmp_path)
 
     assert second["auth"] == first["auth"]
     (entry,) = second["core.config_entries"]["data"]["entries"]
@@ -189,6 +213,10 @@ def test_state_is_rewritten_in_place(tmp_path: Path) -> None:
     assert entry["entry_id"] == old["entry_id"]
     assert entry["data"]["host"] == entry["title"] == "127.0.0.1:9443"
     assert entry["data"]["token"] == "new"
+    # Unchanged settings are left alone; a new port replaces them.
+    assert second["http"] == first["http"]
+    assert third["http"]["data"]["stable"]["server_port"] == 8124
+    assert third["http"]["data"]["pending"] is None
     for path in (tmp_path / ".storage").iterdir():
         assert path.stat().st_mode & 0o077 == 0, path  # tokens stay private
 

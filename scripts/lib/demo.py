@@ -38,8 +38,6 @@ DEFAULT_HTTP_PORT = 8123
 DEFAULT_SIM_PORT = 8443
 # A fixed token keeps the stored config entry valid from one run to the next.
 DEFAULT_TOKEN = "overkiz-batch-demo-token"
-# configuration.yaml reads the HTTP port from this variable (!env_var).
-PORT_VARIABLE = "OVERKIZ_BATCH_DEMO_PORT"
 
 LOCAL_API_PATH = "/enduser-mobile-web/1/enduserAPI/"
 DEMO_HUB = "somfy_developer_mode"
@@ -206,7 +204,34 @@ def _put_entry(storage: Path, data: dict[str, Any]) -> None:
     _write_store(path, STORAGE_KEY, version, minor, {"entries": entries})
 
 
-def write_state(config_dir: Path, data: dict[str, Any]) -> None:
+def _serve_locally(storage: Path, port: int) -> None:
+    """Listen on 127.0.0.1:port only: the login bypass is for this machine.
+
+    Home Assistant keeps its HTTP settings in .storage (YAML is migrated once, then
+    ignored); a stable config means no "confirm new HTTP settings" prompt either.
+    """
+    from homeassistant.components.http.config import (  # noqa: PLC0415
+        HTTP_STORAGE_SCHEMA,
+        STORAGE_KEY,
+        STORAGE_MINOR_VERSION,
+        STORAGE_VERSION,
+    )
+
+    path = storage / STORAGE_KEY
+    wanted = HTTP_STORAGE_SCHEMA({"server_host": ["127.0.0.1"], "server_port": port})
+    stored = _read_store(path)
+    if stored is not None and stored["data"].get("pending") is None:
+        stable = stored["data"].get("stable") or {}
+        if {k: stable.get(k) for k in wanted} == wanted:
+            return
+    stable = {**wanted, "created_at": _now(), "error": None, "error_message": None}
+    data = {"stable": stable, "pending": None, "yaml_migration_done": True}
+    _write_store(path, STORAGE_KEY, STORAGE_VERSION, STORAGE_MINOR_VERSION, data)
+
+
+def write_state(
+    config_dir: Path, data: dict[str, Any], port: int = DEFAULT_HTTP_PORT
+) -> None:
     """Write what Home Assistant needs to start configured and without a login prompt.
 
     Only while Home Assistant is stopped: it keeps these files in memory, rewrites them.
@@ -216,6 +241,7 @@ def write_state(config_dir: Path, data: dict[str, Any]) -> None:
     _ensure_owner(storage)
     _mark_onboarded(storage)
     _put_entry(storage, data)
+    _serve_locally(storage, port)
 
 
 # -- children -------------------------------------------------------------------------
@@ -377,7 +403,7 @@ async def run(options: argparse.Namespace) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         loop.add_signal_handler(sig, on_signal)
 
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", PORT_VARIABLE: str(options.port)}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     # Home Assistant finds custom_components/ of the checkout on the Python path.
     env["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(CHECKOUT), env.get("PYTHONPATH", "")) if p
@@ -408,7 +434,8 @@ async def run(options: argparse.Namespace) -> int:
         if gateway is None:
             return 0
         say(f"simulator up: gateway {gateway} at https://{host}")
-        write_state(options.config, entry_data(host, options.token, gateway))
+        data = entry_data(host, options.token, gateway)
+        write_state(options.config, data, options.port)
         say(f"state written to {options.config / STORAGE}; starting Home Assistant")
         hass = await Child.start(
             "hass",
