@@ -10,6 +10,7 @@ from aiohttp import web
 from .auth import Auth
 from .certs import server_ssl_context
 from .core import GatewayCore, Stats
+from .devices import SimDevice
 from .faults import Faults
 from .houses import load_house
 from .server import CLOUD_PREFIX, LOCAL_PREFIX, ApiServer
@@ -214,6 +215,34 @@ class GatewaySimulator:
         """Change a state from outside (a remote control, a sensor) with its event."""
         device = self.core.devices[device_url]
         self.core.emit_states(device, device.put_state(name, kind, value))
+
+    def emit(self, event: dict[str, Any]) -> None:
+        """Queue any event (e.g. ``{"name": "GatewaySynchronizationEndedEvent"}``)."""
+        self.core.emit(event)
+
+    def add_device(self, raw: dict[str, Any]) -> None:
+        """Add a device (API format, e.g. from ``houses``), with DeviceCreatedEvent."""
+        url = raw["deviceURL"]
+        if url in self.core.devices:
+            raise ValueError(f"Device {url} already exists")
+        self.core.house["devices"].append(raw)
+        self.core.devices[url] = SimDevice(raw)
+        self.core.emit({"name": "DeviceCreatedEvent", "deviceURL": url})
+
+    def remove_device(self, device_url: str) -> None:
+        """Remove a device, with DeviceRemovedEvent."""
+        device = self.core.devices.pop(device_url)
+        self.core.house["devices"].remove(device.raw)
+        self.core.emit({"name": "DeviceRemovedEvent", "deviceURL": device_url})
+
+    def set_available(self, device_url: str, available: bool) -> None:
+        """Make a device (un)available, with DeviceAvailableEvent/Unavailable."""
+        device = self.core.devices[device_url]
+        device.raw["available"] = available
+        status = "available" if available else "unavailable"
+        self.core.emit_states(device, device.apply({"core:StatusState": status}))
+        name = "DeviceAvailableEvent" if available else "DeviceUnavailableEvent"
+        self.core.emit({"name": name, "deviceURL": device_url})
 
     @property
     def speed(self) -> float:

@@ -195,6 +195,31 @@ async def test_set_state_from_outside_emits_an_event(
     ]
 
 
+async def test_devices_come_and_go(core_sim: GatewaySimulator) -> None:
+    listener = core_sim.core.register_listener("test")
+    new = roller_shutter("io://0811-2300-4455/9999", "New", closure=100)
+    core_sim.add_device(new)
+    with pytest.raises(ValueError, match="already exists"):
+        core_sim.add_device(new)
+    await run(core_sim, new["deviceURL"], ("open",))
+    assert core_sim.state(new["deviceURL"], "core:ClosureState") == 0
+    core_sim.set_available(SWITCH, False)
+    assert core_sim.state(SWITCH, "core:StatusState") == "unavailable"
+    core_sim.set_available(SWITCH, True)
+    core_sim.remove_device(new["deviceURL"])
+    core_sim.emit({"name": "GatewaySynchronizationEndedEvent", "gatewayId": "x"})
+    assert new["deviceURL"] not in core_sim.device_urls
+    names = [e["name"] for e in core_sim.core.fetch(listener)]
+    assert names[0] == "DeviceCreatedEvent"
+    assert names[-5:] == [
+        "DeviceUnavailableEvent",
+        "DeviceStateChangedEvent",
+        "DeviceAvailableEvent",
+        "DeviceRemovedEvent",
+        "GatewaySynchronizationEndedEvent",
+    ]
+
+
 async def test_no_task_outlives_the_simulator() -> None:
     async with GatewaySimulator(speed=1) as sim:
         for url in sim.device_urls[:4]:
