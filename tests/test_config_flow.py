@@ -6,6 +6,9 @@ import asyncio
 from collections.abc import AsyncIterator, Iterator
 from importlib.metadata import version
 from ipaddress import ip_address
+import json
+from pathlib import Path
+import re
 import socket
 import ssl
 from typing import Any
@@ -13,7 +16,13 @@ from unittest.mock import patch
 
 from aiohttp import ClientConnectorCertificateError, ClientError
 from aiohttp.resolver import AsyncResolver
-from homeassistant.config_entries import SOURCE_USER, ConfigEntry, ConfigEntryState
+from homeassistant.config_entries import (
+    SOURCE_USER,
+    ConfigEntriesFlowManager,
+    ConfigEntry,
+    ConfigEntryState,
+    OptionsFlowManager,
+)
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -22,7 +31,7 @@ from homeassistant.const import (
     CONF_VERIFY_SSL,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowManager, FlowResultType
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 from packaging.version import Version
@@ -60,6 +69,63 @@ LOGIN_ERRORS_PARSED = Version(version("pyoverkiz")) >= Version("2.3")
 # The simulator listens on 127.0.0.1; pytest-socket still allows nothing else.
 # pyoverkiz's retries (a refused connection is tried 3 times) do not wait.
 pytestmark = pytest.mark.usefixtures("socket_enabled", "no_retry_waits")
+
+
+TRANSLATIONS = json.loads(
+    (Path(config_flow.__file__).parent / "translations" / "en.json").read_text()
+)
+PLACEHOLDER = re.compile(r"{(\w+)}")
+
+
+def assert_translated(section: str, result: Any) -> None:
+    """Every step, field, menu option, error and abort shown has its text in en.json.
+
+    And every placeholder those texts use is filled in by the flow.
+    """
+    strings = TRANSLATIONS[section]
+    texts: list[str] = []
+    match result["type"]:
+        case FlowResultType.FORM:
+            step = strings["step"][result["step_id"]]
+            fields = {str(key.schema) for key in result["data_schema"].schema}
+            assert fields <= set(step["data"])
+            texts += [step.get("description", "")]
+            texts += [step.get("data_description", {}).get(f, "") for f in fields]
+            errors = (result["errors"] or {}).values()
+            texts += [strings["error"][error] for error in errors]
+        case FlowResultType.MENU:
+            step = strings["step"][result["step_id"]]
+            assert set(result["menu_options"]) <= set(step["menu_options"])
+        case FlowResultType.ABORT if "translation_domain" not in result:
+            texts += [strings["abort"][result["reason"]]]
+    used = {name for text in texts for name in PLACEHOLDER.findall(text)}
+    assert used <= set(result.get("description_placeholders") or {})
+
+
+@pytest.fixture(autouse=True)
+def every_result_translated(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Check each flow result the tests see against en.json."""
+    for manager, method in [
+        (ConfigEntriesFlowManager, "async_init"),
+        (OptionsFlowManager, "async_init"),
+        (FlowManager, "async_configure"),
+    ]:
+        original = getattr(manager, method)
+
+        async def checked(
+            self: FlowManager, *args: Any, _original: Any = original, **kwargs: Any
+        ) -> Any:
+            result = await _original(self, *args, **kwargs)
+            is_options = isinstance(self, OptionsFlowManager)
+            assert_translated("options" if is_options else "config", result)
+            return result
+
+        monkeypatch.setattr(manager, method, checked)
+
+
+def test_busy_mode_choices_are_translated() -> None:
+    options = TRANSLATIONS["selector"][CONF_BUSY_MODE]["options"]
+    assert set(options) == {const.BUSY_MODE_QUEUE, const.BUSY_MODE_REJECT}
 
 
 def _resolver_on_this_loop(hass: HomeAssistant) -> AsyncResolver:
