@@ -42,6 +42,7 @@ DEFAULT_TOKEN = "overkiz-batch-demo-token"
 LOCAL_API_PATH = "/enduser-mobile-web/1/enduserAPI/"
 DEMO_HUB = "somfy_developer_mode"
 OWNER_NAME = "Demo"
+DASHBOARD = "demo-house"  # url path of the dashboard in configuration.yaml
 
 STARTUP_TIMEOUT = 30.0  # seconds for the simulator to answer
 # Seconds each child gets to stop before SIGKILL: Home Assistant writes its state.
@@ -229,6 +230,21 @@ def _serve_locally(storage: Path, port: int) -> None:
     _write_store(path, STORAGE_KEY, STORAGE_VERSION, STORAGE_MINOR_VERSION, data)
 
 
+def _default_dashboard(storage: Path) -> None:
+    """Open on the demo's dashboard, unless the user picked another default."""
+    from homeassistant.components.frontend.storage import (  # noqa: PLC0415
+        STORAGE_VERSION_SYSTEM_DATA,
+    )
+
+    key = "frontend.system_data"
+    stored = _read_store(storage / key)
+    data = stored["data"] if stored is not None else {}
+    core = data.setdefault("core", {})
+    if "default_panel" not in core:
+        core["default_panel"] = DASHBOARD
+        _write_store(storage / key, key, STORAGE_VERSION_SYSTEM_DATA, 1, data)
+
+
 def write_state(
     config_dir: Path, data: dict[str, Any], port: int = DEFAULT_HTTP_PORT
 ) -> None:
@@ -242,6 +258,7 @@ def write_state(
     _mark_onboarded(storage)
     _put_entry(storage, data)
     _serve_locally(storage, port)
+    _default_dashboard(storage)
 
 
 # -- children -------------------------------------------------------------------------
