@@ -15,7 +15,6 @@ from typing import Any
 from unittest.mock import patch
 
 from aiohttp import ClientConnectorCertificateError, ClientError
-from aiohttp.resolver import AsyncResolver
 from homeassistant.config_entries import (
     SOURCE_USER,
     ConfigEntriesFlowManager,
@@ -56,7 +55,10 @@ from custom_components.overkiz_batch.const import (
 )
 from simulator import GatewaySimulator
 from simulator.houses import default_house, gateway
-from tests.gateway_setup import no_retry_waits  # noqa: F401  # a fixture
+from tests.gateway_setup import (  # noqa: F401  # fixtures
+    no_retry_waits,
+    resolver_on_test_loop,
+)
 
 CLOUD_HUB = "flexom"  # a cloud-only hub with the plain session login
 LOCAL_HUB = "somfy_europe"  # a hub whose gateways also have the local API
@@ -67,8 +69,11 @@ OTHER_GATEWAY = "9999-9999-9999"
 LOGIN_ERRORS_PARSED = Version(version("pyoverkiz")) >= Version("2.3")
 
 # The simulator listens on 127.0.0.1; pytest-socket still allows nothing else.
-# pyoverkiz's retries (a refused connection is tried 3 times) do not wait.
-pytestmark = pytest.mark.usefixtures("socket_enabled", "no_retry_waits")
+# pyoverkiz's retries (a refused connection is tried 3 times) do not wait, and
+# "localhost" (the cloud simulator) is resolved on the test's own loop.
+pytestmark = pytest.mark.usefixtures(
+    "socket_enabled", "no_retry_waits", "resolver_on_test_loop"
+)
 
 
 TRANSLATIONS = json.loads(
@@ -126,26 +131,6 @@ def every_result_translated(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_busy_mode_choices_are_translated() -> None:
     options = TRANSLATIONS["selector"][CONF_BUSY_MODE]["options"]
     assert set(options) == {const.BUSY_MODE_QUEUE, const.BUSY_MODE_REJECT}
-
-
-def _resolver_on_this_loop(hass: HomeAssistant) -> AsyncResolver:
-    resolver = AsyncResolver()
-    resolver.real_close = resolver.close  # type: ignore[attr-defined]
-    return resolver
-
-
-@pytest.fixture(autouse=True)
-def resolver_on_test_loop(disable_mock_zeroconf_resolver: None) -> Iterator[None]:
-    """Resolve "localhost" (the cloud simulator) on the test's own event loop.
-
-    The test plugin's stand-in resolver is made once, on the session's loop, and
-    fails on a test's loop with "attached to a different loop".
-    """
-    with patch(
-        "homeassistant.helpers.aiohttp_client._async_make_resolver",
-        side_effect=_resolver_on_this_loop,
-    ):
-        yield
 
 
 @pytest.fixture
