@@ -1,1 +1,80 @@
 """Overkiz Batch: Overkiz gateways with batched commands and per-entity job guards."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
+from homeassistant.helpers import config_validation as cv
+
+from .client import create_client
+from .const import DOMAIN, PLATFORMS
+from .coordinator import OverkizBatchConfigEntry, OverkizBatchCoordinator
+from .errors import AUTH_ERRORS, TRANSIENT_ERRORS
+from .services import async_setup_services
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.typing import ConfigType
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the services, once for every gateway."""
+    async_setup_services(hass)
+    return True
+
+
+async def async_setup_entry(
+    hass: HomeAssistant, entry: OverkizBatchConfigEntry
+) -> bool:
+    """Log in, read the gateway's setup and start following its events."""
+    client = create_client(hass, entry.data)
+    try:
+        await client.login()  # registers the event listener
+        setup = await client.get_setup()
+    except AUTH_ERRORS as err:
+        await client.session.close()
+        raise ConfigEntryAuthFailed(
+            translation_domain=DOMAIN, translation_key="authentication_failed"
+        ) from err
+    except TRANSIENT_ERRORS as err:
+        await client.session.close()
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="cannot_connect_setup",
+            translation_placeholders={"error": str(err) or type(err).__name__},
+        ) from err
+
+    coordinator = OverkizBatchCoordinator(hass, entry, client, setup)
+    entry.runtime_data = coordinator
+    try:
+        await coordinator.async_config_entry_first_refresh()
+    except BaseException:
+        await coordinator.async_unload()
+        raise
+
+    coordinator.async_register_devices()
+    # Poll the listener even when no entity listens: executions, device events
+    # and the listener's own life depend on it.
+    entry.async_on_unload(coordinator.async_add_listener(lambda: None))
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    return True
+
+
+async def _async_options_updated(
+    hass: HomeAssistant, entry: OverkizBatchConfigEntry
+) -> None:
+    """Apply new queue settings at once; busy mode and throttle are read per call."""
+    entry.runtime_data.async_apply_options()
+
+
+async def async_unload_entry(
+    hass: HomeAssistant, entry: OverkizBatchConfigEntry
+) -> bool:
+    """Send the queued commands, then stop following the gateway."""
+    if unloaded := await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
+        await entry.runtime_data.async_unload()
+    return unloaded

@@ -1,0 +1,178 @@
+"""Track the executions the integration started, by execution id.
+
+Entities ask which commands are running on their device (a cover is "opening" while
+our ``open`` runs); the coordinator polls faster while anything is tracked. An
+execution whose end never arrives is forgotten after a bounded time.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pyoverkiz.enums import ExecutionState
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime, timedelta
+
+    from pyoverkiz.models import Action
+
+TERMINAL_STATES = frozenset({ExecutionState.COMPLETED, ExecutionState.FAILED})
+
+# Ends seen before the execution id was known (an events fetch racing exec/apply).
+_EARLY_ENDS_KEPT = 64
+
+
+@dataclass(slots=True)
+class TrackedCommand:
+    """One command of a tracked execution."""
+
+    device_url: str
+    command: str
+    parameters: list[Any]
+    entity_id: str | None
+
+
+@dataclass(slots=True)
+class TrackedExecution:
+    """An execution we started, with its commands and last known state."""
+
+    exec_id: str
+    commands: list[TrackedCommand]
+    started: datetime
+    state: ExecutionState = ExecutionState.INITIALIZED
+    label: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for diagnostics."""
+        return {
+            "exec_id": self.exec_id,
+            "state": str(self.state),
+            "started": self.started.isoformat(),
+            "label": self.label,
+            "commands": [
+                {
+                    "device_url": c.device_url,
+                    "command": c.command,
+                    "parameters": c.parameters,
+                    "entity_id": c.entity_id,
+                }
+                for c in self.commands
+            ],
+        }
+
+
+@dataclass(slots=True)
+class ExecutionEnd:
+    """How an execution ended, as reported by an ExecutionStateChangedEvent."""
+
+    state: ExecutionState
+    failure_type: str | None = None
+    failed_commands: list[dict[str, Any]] = field(default_factory=list)
+
+
+class ExecutionTracker:
+    """Executions in flight on one gateway, keyed by execution id."""
+
+    def __init__(self, max_age: timedelta, clock: Callable[[], datetime]) -> None:
+        """Forget executions older than ``max_age`` by ``clock`` (injectable)."""
+        self.max_age = max_age
+        self.clock = clock
+        self._executions: dict[str, TrackedExecution] = {}
+        self._early_ends: OrderedDict[str, ExecutionEnd] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._executions)
+
+    def __contains__(self, exec_id: object) -> bool:
+        return exec_id in self._executions
+
+    def get(self, exec_id: str) -> TrackedExecution | None:
+        """Return the tracked execution with this id, if any."""
+        return self._executions.get(exec_id)
+
+    def values(self) -> list[TrackedExecution]:
+        """Return every tracked execution."""
+        return list(self._executions.values())
+
+    def start(
+        self,
+        exec_id: str,
+        actions: list[Action],
+        *,
+        label: str | None = None,
+        entity_id: str | None = None,
+    ) -> tuple[TrackedExecution, ExecutionEnd | None]:
+        """Track the commands a batch accepted under ``exec_id``.
+
+        Several callers share one execution id when their actions went in the same
+        batch: their commands are added to it. Returns the execution and, when its
+        end was already seen, that end (the execution is then not kept).
+        """
+        execution = self._executions.get(exec_id)
+        if execution is None:
+            execution = TrackedExecution(
+                exec_id=exec_id, commands=[], started=self.clock(), label=label
+            )
+            self._executions[exec_id] = execution
+        execution.commands.extend(
+            TrackedCommand(
+                device_url=action.device_url,
+                command=str(command.name),
+                parameters=list(command.parameters or []),
+                entity_id=entity_id,
+            )
+            for action in actions
+            for command in action.commands
+        )
+        if (end := self._early_ends.get(exec_id)) is not None:
+            del self._executions[exec_id]
+            execution.state = end.state
+            return execution, end
+        return execution, None
+
+    def update(self, exec_id: str, end: ExecutionEnd) -> TrackedExecution | None:
+        """Apply a state change; returns the execution if it is ours.
+
+        A terminal state removes it. A terminal state for an id we do not know yet is
+        remembered briefly, since exec/apply's answer may come after the event.
+        """
+        execution = self._executions.get(exec_id)
+        if execution is None:
+            if end.state in TERMINAL_STATES:
+                self._early_ends[exec_id] = end
+                while len(self._early_ends) > _EARLY_ENDS_KEPT:
+                    self._early_ends.popitem(last=False)
+            return None
+        execution.state = end.state
+        if end.state in TERMINAL_STATES:
+            del self._executions[exec_id]
+        return execution
+
+    def expire(self) -> list[TrackedExecution]:
+        """Forget executions older than ``max_age``; returns the ones dropped."""
+        now = self.clock()
+        expired = [
+            execution
+            for execution in self._executions.values()
+            if now - execution.started >= self.max_age
+        ]
+        for execution in expired:
+            del self._executions[execution.exec_id]
+        return expired
+
+    def clear(self) -> None:
+        """Forget everything (after a new login the gateway's ids are unknown)."""
+        self._executions.clear()
+        self._early_ends.clear()
+
+    def commands_for(self, device_url: str) -> list[TrackedCommand]:
+        """Return the running commands of a device, oldest execution first."""
+        return [
+            command
+            for execution in self._executions.values()
+            for command in execution.commands
+            if command.device_url == device_url
+        ]
