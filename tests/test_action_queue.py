@@ -10,6 +10,7 @@ import gc
 import math
 import random
 
+from homeassistant.util.async_ import get_scheduled_timer_handles
 from pyoverkiz.exceptions import (
     ExecutionQueueFullError,
     NotAuthenticatedError,
@@ -42,7 +43,8 @@ class FakeTime:
 
     def __init__(self) -> None:
         self.now = 0.0
-        self.slept: list[float] = []
+        self.slept: list[float] = []  # sleep() calls: retry backoff
+        self.windows: list[float] = []  # call_later() calls: batch windows
         self._sleepers: list[tuple[float, asyncio.Future[None]]] = []
 
     def clock(self) -> float:
@@ -57,11 +59,28 @@ class FakeTime:
         finally:
             self._sleepers.remove(entry)
 
+    def call_later(
+        self, delay: float, callback: Callable[[], None]
+    ) -> asyncio.Future[None]:
+        self.windows.append(delay)
+        entry = (self.now + delay, asyncio.get_running_loop().create_future())
+        self._sleepers.append(entry)
+
+        def fire(future: asyncio.Future[None]) -> None:
+            self._sleepers.remove(entry)
+            if not future.cancelled():
+                callback()
+
+        entry[1].add_done_callback(fire)
+        return entry[1]  # cancel() drops the call
+
     async def advance(self, seconds: float) -> None:
         """Move time forward, waking sleepers in order."""
         target = self.now + seconds
         await turns()
-        while due := [s for s in self._sleepers if s[0] <= target + 1e-9]:
+        while due := [
+            s for s in self._sleepers if s[0] <= target + 1e-9 and not s[1].done()
+        ]:
             wake = min(when for when, _ in due)
             self.now = max(self.now, wake)
             for when, future in due:
@@ -133,6 +152,7 @@ async def make_queue(
             ActionQueueSettings(**settings),  # type: ignore[arg-type]
             clock=fake_time.clock,
             sleep=fake_time.sleep,
+            call_later=fake_time.call_later,
             rand=rand,
         )
         queues.append(queue)
@@ -220,7 +240,7 @@ async def test_window_waits_for_the_delay(
     await fake_time.advance(0.1)
     assert await first == await second
     assert len(gateway.calls) == 1
-    assert fake_time.slept == [2.0]
+    assert fake_time.windows == [2.0]
     assert queue.get_pending_actions_count() == 0
 
 
@@ -249,7 +269,7 @@ async def test_zero_delay_batches_one_loop_turn(
     assert set(ids) == {"exec-1"}
     assert await queue.add([act(DEV[9], "open")]) == "exec-2"
     assert [len(b) for b in gateway.batches()] == [5, 1]
-    assert fake_time.slept == []
+    assert fake_time.windows == []  # the next loop turn, not a timer
 
 
 async def test_max_actions_sends_at_once(
@@ -529,7 +549,7 @@ async def test_update_settings_applies_from_the_next_window(
     assert not nxt.done()
     await fake_time.advance(0.1)
     assert await nxt == "exec-2"
-    assert fake_time.slept == [1.0, 5.0]
+    assert fake_time.windows == [1.0, 5.0]
 
 
 async def test_update_settings_refuses_other_objects(
@@ -560,6 +580,22 @@ async def test_shutdown_sends_pending_and_closes(
         await queue.add([act(DEV[2], "open")])
     await queue.shutdown()  # twice is fine
     assert len(gateway.calls) == 1
+
+
+async def test_real_loop_timer_is_not_left_behind() -> None:
+    gateway = FakeGateway()
+    loop = asyncio.get_running_loop()
+    before = set(get_scheduled_timer_handles(loop))
+    queue = ActionQueue(gateway, ActionQueueSettings(delay=3600))
+    task = asyncio.create_task(queue.add([act(DEV[1], "close")]))
+    await turns()
+    window = set(get_scheduled_timer_handles(loop)) - before
+    assert [handle.when() - loop.time() for handle in window] == [
+        pytest.approx(3600, abs=5)
+    ]
+    await queue.shutdown()
+    assert await task == "exec-1"
+    assert all(handle.cancelled() for handle in window)
 
 
 async def test_shutdown_waits_for_a_batch_being_retried(

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import math
 import random
 import time
+from typing import Protocol
 
 from pyoverkiz.exceptions import (
     ExecutionQueueFullError,
@@ -41,6 +42,13 @@ BACK_PRESSURE_ERRORS: tuple[type[Exception], ...] = (
 # the upper half is random (jitter) so that several queues do not retry in step.
 RETRY_INITIAL = 0.5
 RETRY_MAX = 8.0
+
+
+class Cancellable(Protocol):
+    """A scheduled call, such as the asyncio.TimerHandle of loop.call_later."""
+
+    def cancel(self) -> object:
+        """Drop the call."""
 
 
 class ActionQueueClosedError(RuntimeError):
@@ -140,17 +148,23 @@ class ActionQueue:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        call_later: Callable[[float, Callable[[], None]], Cancellable] | None = None,
         rand: Callable[[], float] = random.random,
     ) -> None:
-        """Set up the queue; clock, sleep and rand let tests control time."""
+        """Set up the queue; clock, sleep, call_later and rand let tests control time.
+
+        call_later (default: the running loop's) ends a delay window; sleep waits
+        between retries; rand draws the backoff jitter.
+        """
         self._executor = executor
         self._settings = self._checked(settings or ActionQueueSettings())
         self._clock = clock
         self._sleep = sleep
+        self._call_later = call_later
         self._rand = rand
         self._pending: _Batch | None = None  # the batch still collecting
         self._ready: deque[_Batch] = deque()  # closed, oldest first; [0] is sending
-        self._timer: asyncio.Task[None] | None = None
+        self._timer: Cancellable | None = None  # ends the pending batch's window
         self._sender: asyncio.Task[None] | None = None
         self._closed = False
         self.stats = ActionQueueStats()
@@ -217,22 +231,23 @@ class ActionQueue:
 
     def _open(self, label: str | None) -> _Batch:
         batch = self._pending = _Batch(label, self._settings)
-        self._timer = asyncio.get_running_loop().create_task(
-            self._close_after_delay(batch), name="overkiz_batch action queue window"
-        )
+        delay = batch.settings.delay
+        if delay == 0:  # the next loop turn: what one turn issued goes together
+            self._timer = asyncio.get_running_loop().call_soon(self._window_end)
+        elif self._call_later is None:
+            self._timer = asyncio.get_running_loop().call_later(delay, self._window_end)
+        else:
+            self._timer = self._call_later(delay, self._window_end)
         return batch
 
-    async def _close_after_delay(self, batch: _Batch) -> None:
-        if batch.settings.delay > 0:
-            await self._sleep(batch.settings.delay)
-        # A task runs no sooner than the next loop turn, which is what delay 0 means.
-        if self._pending is batch:
-            self._timer = None  # do not cancel the running task itself
-            self._close(batch)
+    def _window_end(self) -> None:
+        if self._pending is not None:
+            self._close(self._pending)
 
     def _close(self, batch: _Batch) -> None:
         """Stop a batch collecting and hand it to the sender."""
         self._pending = None
+        batch.by_device = {}  # only needed while collecting
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
@@ -308,6 +323,5 @@ class ActionQueue:
         self._closed = True
         if self._pending is not None:
             self._close(self._pending)
-        # A window task cancelled by _close ends before the sender's first step.
         if self._sender is not None:
             await asyncio.wait([self._sender])
