@@ -173,6 +173,7 @@ class GatewayCore:
         self.executions: dict[str, Execution] = {}
         self.history: deque[Execution] = deque(maxlen=500)
         self._busy: dict[str, ActionRun] = {}
+        self._settling = 0
 
     # -- ids and time -------------------------------------------------------------
 
@@ -188,6 +189,8 @@ class GatewayCore:
 
     def emit(self, event: dict[str, Any]) -> None:
         """Queue an event on every live listener."""
+        if not self.listeners:
+            return
         if self.cloud:
             event = {
                 "timestamp": int(time.time() * 1000),
@@ -522,13 +525,16 @@ class GatewayCore:
 
     async def settle(self) -> None:
         """Finish every running execution and movement now."""
+        self._settling += 1
         self.clock.set_fast(True)
         try:
             while self.executions:
                 tasks = [e.task for e in self.executions.values() if e.task]
                 await asyncio.gather(*tasks, return_exceptions=True)
         finally:
-            self.clock.set_fast(False)
+            self._settling -= 1
+            if not self._settling:
+                self.clock.set_fast(False)
 
     async def close(self) -> None:
         """Stop every execution task; nothing is left running."""

@@ -220,6 +220,24 @@ async def test_devices_come_and_go(core_sim: GatewaySimulator) -> None:
     ]
 
 
+async def test_overlapping_settles(core_sim: GatewaySimulator) -> None:
+    core_sim.speed = 0.001  # would take hours without settling
+    core_sim.core.apply(
+        {"actions": [{"deviceURL": SHUTTER, "commands": [{"name": "close"}]}]}, "t"
+    )
+    await asyncio.gather(core_sim.settle(), core_sim.settle())
+    assert core_sim.state(SHUTTER, "core:ClosureState") == 100
+    assert not core_sim.core.clock.fast
+
+
+def test_state_changes_before_start_need_no_loop() -> None:
+    sim = GatewaySimulator()
+    sim.go_down()
+    sim.set_state(SWITCH, "core:OnOffState", "on")
+    assert sim.state(SWITCH, "core:OnOffState") == "on"
+    sim.go_up()
+
+
 async def test_no_task_outlives_the_simulator() -> None:
     async with GatewaySimulator(speed=1) as sim:
         for url in sim.device_urls[:4]:
