@@ -1,0 +1,254 @@
+"""The base entity: job guard, queue, translated errors, throttled refresh."""
+
+from __future__ import annotations
+
+import asyncio
+
+from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from pyoverkiz.models import Command
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    MockEntityPlatform,
+)
+
+from custom_components.overkiz_batch import jobs
+from custom_components.overkiz_batch.const import (
+    BUSY_MODE_QUEUE,
+    BUSY_MODE_REJECT,
+    CONF_BUSY_MODE,
+    CONF_QUEUE_DELAY,
+    CONF_REFRESH_THROTTLE,
+    DOMAIN,
+)
+from custom_components.overkiz_batch.entity import OverkizBatchEntity
+from simulator import GatewaySimulator
+from tests.gateway_setup import SimFactory, coordinator_of, poll, setup_entry
+
+pytest_plugins = ["tests.gateway_setup"]
+
+REFRESH = "setup/devices/states/refresh"
+
+
+class Probe(OverkizBatchEntity):
+    """The smallest platform entity: it only runs commands."""
+
+
+async def add_probes(
+    hass: HomeAssistant, entry: MockConfigEntry, *numbers: int
+) -> list[Probe]:
+    coordinator = coordinator_of(entry)
+    gateway = coordinator.gateway_id
+    probes = [Probe(coordinator, f"io://{gateway}/{1000 + n}") for n in numbers]
+    platform = MockEntityPlatform(hass, domain="lock", platform_name="probe")
+    await platform.async_add_entities(probes)
+    return probes
+
+
+async def started(call: asyncio.Future[str]) -> asyncio.Future[str]:
+    """Let a command call reach the queue (it waits there for its batch)."""
+    for _ in range(3):
+        await asyncio.sleep(0)
+    assert not call.done()
+    return call
+
+
+async def test_entity_describes_its_device(
+    hass: HomeAssistant, sim: GatewaySimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = await setup_entry(hass, sim, monkeypatch)
+    (probe,) = await add_probes(hass, entry, 1)
+    url = f"io://{sim.gateway_id}/1001"
+
+    assert probe.unique_id == url
+    assert probe.has_entity_name
+    assert probe.device_info is not None
+    assert probe.device_info["identifiers"] == {(DOMAIN, url)}
+    assert probe.device_info["via_device_id"] == probe.coordinator.gateway_device_id
+    assert probe.job_group is probe.coordinator.job_group
+    assert probe.available
+    assert probe.coordinator.entities[probe.entity_id] is probe
+
+
+async def test_reject_mode_refuses_a_command_while_one_is_in_flight(
+    hass: HomeAssistant, sim: GatewaySimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = await setup_entry(
+        hass,
+        sim,
+        monkeypatch,
+        **{CONF_QUEUE_DELAY: 5.0, CONF_BUSY_MODE: BUSY_MODE_REJECT},
+    )
+    (probe,) = await add_probes(hass, entry, 1)
+    first = await started(asyncio.ensure_future(probe.async_execute("close")))
+
+    with pytest.raises(HomeAssistantError) as err:
+        await probe.async_execute("open")
+    assert err.value.translation_key == "device_busy"
+    # A stop is never held back, and joins the batch waiting to go.
+    stop = await started(asyncio.ensure_future(probe.async_execute("stop")))
+
+    await probe.coordinator.flush_action_queue()
+    assert await first == await stop
+    await sim.settle()
+    url = probe.device_url
+    assert sim.stats.device_commands[url] == [("close", []), ("stop", [])]
+    # Accepted by the gateway: the entity takes commands again.
+    await probe.coordinator.flush_action_queue()
+    assert await asyncio.gather(
+        probe.async_execute("open"), probe.coordinator.flush_action_queue()
+    )
+
+
+async def test_queue_mode_runs_commands_in_order_in_later_batches(
+    hass: HomeAssistant, sim: GatewaySimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = await setup_entry(
+        hass,
+        sim,
+        monkeypatch,
+        **{CONF_QUEUE_DELAY: 0.0, CONF_BUSY_MODE: BUSY_MODE_QUEUE},
+    )
+    (probe,) = await add_probes(hass, entry, 1)
+
+    first, second = await asyncio.gather(
+        probe.async_execute("close"),
+        probe.async_execute(Command(name="setClosure", parameters=[30])),
+    )
+
+    assert first != second
+    assert sim.stats.calls["exec/apply"] == 2
+    await sim.settle()
+    assert sim.stats.device_commands[probe.device_url] == [
+        ("close", []),
+        ("setClosure", [30]),
+    ]
+
+
+async def test_busy_mode_is_read_at_each_call(
+    hass: HomeAssistant, sim: GatewaySimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = await setup_entry(hass, sim, monkeypatch, **{CONF_QUEUE_DELAY: 5.0})
+    (probe,) = await add_probes(hass, entry, 1)
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, CONF_BUSY_MODE: BUSY_MODE_REJECT}
+    )
+    await hass.async_block_till_done()
+    first = await started(asyncio.ensure_future(probe.async_execute("close")))
+
+    with pytest.raises(HomeAssistantError, match="busy"):
+        await probe.async_execute("open")
+    await probe.coordinator.flush_action_queue()
+    assert await first
+
+
+@pytest.mark.parametrize(
+    ("error", "key"),
+    [
+        ("TOO_MANY_REQUESTS", "rate_limited"),
+        ("NO_SUCH_COMMAND", "command_refused"),
+        ("MAINTENANCE", "gateway_unavailable"),
+        ("SERVER_ERROR_500", "gateway_unavailable"),
+        ("UNKNOWN_OBJECT", "execution_failed"),
+    ],
+)
+@pytest.mark.usefixtures("no_retry_waits")
+async def test_refused_command_raises_translated_error(
+    hass: HomeAssistant,
+    sim: GatewaySimulator,
+    monkeypatch: pytest.MonkeyPatch,
+    error: str,
+    key: str,
+) -> None:
+    entry = await setup_entry(hass, sim, monkeypatch)
+    (probe,) = await add_probes(hass, entry, 1)
+    sim.fail("exec/apply", error, count=5)
+
+    with pytest.raises(HomeAssistantError) as err:
+        await probe.async_execute("close")
+    assert err.value.translation_key == key
+    assert err.value.translation_domain == DOMAIN
+    # Nothing is left in flight: the next command goes through.
+    sim.clear_faults()
+    assert await probe.async_execute("close")
+
+
+async def test_refused_credentials_start_reauth(
+    hass: HomeAssistant, sim: GatewaySimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = await setup_entry(hass, sim, monkeypatch)
+    (probe,) = await add_probes(hass, entry, 1)
+    sim.revoke_token()
+
+    with pytest.raises(HomeAssistantError) as err:
+        await probe.async_execute("close")
+    assert err.value.translation_key == "authentication_failed"
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [f["context"]["source"] for f in flows] == [SOURCE_REAUTH]
+
+
+async def test_updates_cost_one_refresh_per_throttle_period(
+    hass: HomeAssistant, sim: GatewaySimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """100 update_entity calls on several entities: one gateway refresh."""
+    now = 1000.0
+    monkeypatch.setattr(jobs, "_now", lambda: now)
+    entry = await setup_entry(hass, sim, monkeypatch, **{CONF_REFRESH_THROTTLE: 30.0})
+    probes = await add_probes(hass, entry, 1, 2, 3, 4, 5)
+
+    await asyncio.gather(*(probes[i % 5].async_update() for i in range(100)))
+    assert sim.stats.calls[REFRESH] == 1
+
+    now += 29.0
+    await asyncio.gather(*(p.async_update() for p in probes))
+    assert sim.stats.calls[REFRESH] == 1
+    now += 1.0
+    await asyncio.gather(*(p.async_update() for p in probes))
+    assert sim.stats.calls[REFRESH] == 2
+
+    # The period comes from the options, read at each call.
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, CONF_REFRESH_THROTTLE: 5.0}
+    )
+    now += 5.0
+    await probes[0].async_update()
+    assert sim.stats.calls[REFRESH] == 3
+
+
+@pytest.mark.usefixtures("no_retry_waits")
+async def test_failed_refresh_raises_translated_error(
+    hass: HomeAssistant, sim: GatewaySimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = await setup_entry(hass, sim, monkeypatch)
+    (probe,) = await add_probes(hass, entry, 1)
+    sim.fail(REFRESH, "TOO_MANY_REQUESTS")
+
+    with pytest.raises(HomeAssistantError) as err:
+        await probe.async_update()
+    assert err.value.translation_key == "rate_limited"
+
+
+async def test_availability_follows_gateway_and_device(
+    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim = await make_sim(mode="cloud")
+    entry = await setup_entry(hass, sim, monkeypatch)
+    (probe,) = await add_probes(hass, entry, 1)
+    coordinator = probe.coordinator
+    assert hass.states.get(probe.entity_id).state != "unavailable"
+
+    sim.go_down()  # the cloud answers, and reports the gateway down
+    await poll(hass, coordinator)
+    assert hass.states.get(probe.entity_id).state == "unavailable"
+    sim.go_up()
+    await poll(hass, coordinator)
+    assert hass.states.get(probe.entity_id).state != "unavailable"
+
+    sim.core.emit({"name": "DeviceUnavailableEvent", "deviceURL": probe.device_url})
+    await poll(hass, coordinator)
+    assert not probe.available
+    coordinator.data.pop(probe.device_url)
+    assert not probe.available
