@@ -56,13 +56,13 @@ def test_every_error_has_an_expectation() -> None:
 
 @pytest.mark.parametrize("error", sorted(EXPECTED))
 async def test_injected_error_raises_its_pyoverkiz_exception(
-    local_sim: GatewaySimulator, error: str
+    sim: GatewaySimulator, error: str
 ) -> None:
     if error == "SERVICE_UNAVAILABLE_503" and PYOVERKIZ < (2, 3):
         pytest.skip("pyoverkiz < 2.3 fails on an empty 503 body (AttributeError)")
     # Twice for Not authenticated: pyoverkiz logs in again once and retries.
-    local_sim.fail("setup", error, count=2 if error == "NOT_AUTHENTICATED" else 1)
-    async with connect(local_sim) as client:
+    sim.fail("setup", error, count=2 if error == "NOT_AUTHENTICATED" else 1)
+    async with connect(sim) as client:
         with pytest.raises(EXPECTED[error]) as raised:
             await client.get_setup()
         assert type(raised.value) is EXPECTED[error] or error == "MALFORMED_JSON"
@@ -290,10 +290,11 @@ async def test_control_path(sim: GatewaySimulator) -> None:
         assert stats["device_commands"] == {SHUTTER: [["close", []]]}
         assert stats["running_executions"] == 0
 
+        gateway = sim.core.gateways[sim.gateway_id]
         await control(session, sim, "POST", "down")
-        assert sim.is_down
+        assert gateway["alive"] is False
         await control(session, sim, "POST", "up")
-        assert not sim.is_down
+        assert gateway["alive"] is True
         await control(session, sim, "POST", "expire_listener")
         assert sim.core.listeners == {}
         await control(session, sim, "POST", "reset_stats")

@@ -6,12 +6,12 @@ from collections import Counter
 import copy
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from homeassistant.components.overkiz.const import OVERKIZ_DEVICE_TO_PLATFORM
 from pyoverkiz.converter import converter
 from pyoverkiz.enums import ExecutionState
-from pyoverkiz.models import Device
+from pyoverkiz.models import Device, ExecutionStateChangedEvent
 import pytest
 
 from simulator import GatewaySimulator, default_house, load_house, shutters_house
@@ -125,7 +125,9 @@ def read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-DUMPS = shared_dumps() or [pytest.param(None, marks=pytest.mark.skip("no ../shared"))]
+DUMPS: list[Any] = shared_dumps() or [
+    pytest.param(None, marks=pytest.mark.skip("no ../shared"))
+]
 
 
 @pytest.mark.parametrize("dump", DUMPS, ids=lambda p: p.stem if p else "none")
@@ -135,7 +137,7 @@ async def test_real_dumps_replay(dump: Path) -> None:
     expected = [
         d.device_url for d in converter.structure(data["devices"], list[Device])
     ]
-    mode = "local" if "local" in dump.stem else "cloud"
+    mode: Literal["local", "cloud"] = "local" if "local" in dump.stem else "cloud"
     async with (
         GatewaySimulator(house=dump, mode=mode, speed=1000) as sim,
         connect(sim) as client,
@@ -165,7 +167,8 @@ async def test_real_dumps_replay(dump: Path) -> None:
     completed = {
         e.exec_id
         for e in events
-        if getattr(e, "new_state", None) == ExecutionState.COMPLETED
+        if isinstance(e, ExecutionStateChangedEvent)
+        and e.new_state == ExecutionState.COMPLETED
     }
     assert completed == set(exec_ids)
     assert {url: cmds[0][0] for url, cmds in sim.stats.device_commands.items()} == (
