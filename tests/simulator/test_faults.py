@@ -290,11 +290,10 @@ async def test_control_path(sim: GatewaySimulator) -> None:
         assert stats["device_commands"] == {SHUTTER: [["close", []]]}
         assert stats["running_executions"] == 0
 
-        gateway = sim.core.gateways[sim.gateway_id]
         await control(session, sim, "POST", "down")
-        assert gateway["alive"] is False
+        assert [g["alive"] for g in sim.core.gateways.values()] == [False]
         await control(session, sim, "POST", "up")
-        assert gateway["alive"] is True
+        assert [g["alive"] for g in sim.core.gateways.values()] == [True]
         await control(session, sim, "POST", "expire_listener")
         assert sim.core.listeners == {}
         await control(session, sim, "POST", "reset_stats")
