@@ -36,6 +36,7 @@ from simulator import GatewaySimulator
 from .conftest import (
     CLOSED_SHUTTER,
     RTS_SHUTTER,
+    SETPOINT_HEATER,
     SHUTTER,
     SWITCH,
     action,
@@ -102,6 +103,26 @@ async def test_setup_devices_and_gateways(sim: GatewaySimulator) -> None:
     assert version
     # The cloud adds the setup's place and location, the local API sends no more.
     assert (setup.root_place is not None) is (sim.mode == "cloud")
+
+
+async def test_refresh_endpoints(sim: GatewaySimulator) -> None:
+    sensor = SETPOINT_HEATER.replace("#1", "#2")
+    async with connect(sim) as client:
+        await client.refresh_states()
+        await client.refresh_device_states(sensor)
+        sensor_states = await client.get_state(sensor)
+        events = await client.fetch_events()
+        with pytest.raises(NoSuchDeviceError):
+            await client.refresh_device_states(f"io://{sim.gateway_id}/404")
+
+    assert events[0].name == "RefreshAllDevicesStatesCompletedEvent"
+    assert isinstance(events[1], DeviceStateChangedEvent)
+    assert events[1].device_url == sensor
+    assert {s.name: s.value for s in sensor_states}["core:TemperatureState"] == 18.5
+    assert ("core:TemperatureState", 18.5) in states_of(events, sensor)
+    assert sim.stats.calls["setup/devices/states/refresh"] == 1
+    assert sim.stats.calls["setup/devices/{url}/states/refresh"] == 2
+    assert sim.stats.calls["setup/devices/{url}/states"] == 1
 
 
 async def test_local_setup_has_only_gateways_and_devices(
