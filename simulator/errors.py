@@ -132,7 +132,7 @@ def api_error(name: str, **fields: object) -> ApiErrorResponse:
     return ApiErrorResponse(error)
 
 
-def injected_error(name: str, gateway_id: str) -> ApiError:
+def injected_error(name: str, gateway_id: str, limit: int = 10) -> ApiError:
     """Return an injected error, its message placeholders filled plausibly."""
     error = ERRORS[name]
     if error.message is None:
@@ -140,7 +140,7 @@ def injected_error(name: str, gateway_id: str) -> ApiError:
     return error.with_message(
         error.message.format(
             gateway=gateway_id,
-            limit=10,
+            limit=limit,
             listener="00000000-0000-0000-0000-000000000000",
             device=f"io://{gateway_id}/0000000",
             command="unknownCommand",

@@ -159,7 +159,8 @@ class ApiServer:
             if error is not None:
                 if route.name == "exec/apply":
                     sim.stats.executions_rejected += 1
-                return injected_error(error, sim.gateway_id).response()
+                injected = injected_error(error, sim.gateway_id, sim.core.exec_limit)
+                return injected.response()
             owner = ""
             if route.auth:
                 owner = sim.auth.check(request.headers, request.cookies)
