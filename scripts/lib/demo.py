@@ -324,10 +324,12 @@ class Child:
 
 
 async def _pump(prefix: str, stream: asyncio.StreamReader) -> None:
+    """Copy lines until the child closes its output (a closed terminal is no error)."""
     out = sys.stdout.buffer
     while line := await stream.readline():
-        out.write(prefix.encode() + line)
-        out.flush()
+        with contextlib.suppress(OSError):
+            out.write(prefix.encode() + line)
+            out.flush()
 
 
 def say(message: str) -> None:
@@ -525,7 +527,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--house",
         default="default",
-        help="simulated house: a name or a setup JSON file",
+        help="simulated house: default, shutters:N or a setup JSON file",
     )
     parser.add_argument(
         "--token", default=DEFAULT_TOKEN, help="the simulator's local API token"
@@ -534,7 +536,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--config",
         type=Path,
         default=DEFAULT_CONFIG,
-        help="Home Assistant config folder",
+        help="Home Assistant config folder (inside the checkout)",
     )
     return parser.parse_args(argv)  # fmt: skip
 
