@@ -54,26 +54,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def overhead_rows(rounds: int, repeats: int) -> list[OverheadRow]:
-    """Run benchmarks/queue_overhead.py's workloads and contenders."""
-    rows = []
+    """Run benchmarks/queue_overhead.py's workloads (its own measure())."""
+    rows: list[OverheadRow] = []
     for workload, build in (
         ("scene", queue_overhead.scene_round),
         ("mixed", queue_overhead.mixed_round),
     ):
         rng = random.Random(1)
         played = [build(rng) for _ in range(rounds)]
-        for contender in queue_overhead.CONTENDERS:
-            result = queue_overhead.measure(contender, played, repeats)
-            rows.append(
-                OverheadRow(
-                    workload,
-                    result["adds"],
-                    contender.name,
-                    result["batches"],
-                    result["us_per_add"],
-                    result["peak_kib"],
-                )
+        rows.extend(
+            OverheadRow(
+                workload,
+                result["adds"],
+                result["name"],
+                result["batches"],
+                result["us_per_add"],
+                result["peak_kib"],
             )
+            for result in queue_overhead.measure(played, repeats)
+        )
     return rows
 
 

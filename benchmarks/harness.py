@@ -22,12 +22,7 @@ from unittest.mock import patch
 from aiohttp.resolver import AsyncResolver
 from homeassistant import loader
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import (
-    CONF_HOST,
-    CONF_TOKEN,
-    CONF_VERIFY_SSL,
-    Platform,
-)
+from homeassistant.const import CONF_HOST, CONF_TOKEN, CONF_VERIFY_SSL
 from homeassistant.helpers import frame, translation
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
@@ -168,14 +163,6 @@ async def home_assistant() -> AsyncIterator[HomeAssistant]:
                 await hass.async_stop(force=True)
 
 
-def _platforms() -> list[Platform]:
-    """The integration's platforms, with covers even before const lists them."""
-    platforms = list(const.PLATFORMS)
-    if Platform.COVER not in platforms:
-        platforms.append(Platform.COVER)
-    return platforms
-
-
 @asynccontextmanager
 async def integration(
     hass: HomeAssistant, sim: GatewaySimulator, options: dict[str, Any]
@@ -196,15 +183,14 @@ async def integration(
         options=options,
     )
     entry.add_to_hass(hass)
-    with patch("custom_components.overkiz_batch.PLATFORMS", _platforms()):
-        if not await hass.config_entries.async_setup(entry.entry_id):
-            raise RuntimeError(f"the integration did not set up: {entry.state}")
+    if not await hass.config_entries.async_setup(entry.entry_id):
+        raise RuntimeError(f"the integration did not set up: {entry.state}")
+    await hass.async_block_till_done()
+    try:
+        yield entry
+    finally:
+        await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()
-        try:
-            yield entry
-        finally:
-            await hass.config_entries.async_unload(entry.entry_id)
-            await hass.async_block_till_done()
 
 
 def cover_entities(hass: HomeAssistant, entry: MockConfigEntry) -> list[str]:

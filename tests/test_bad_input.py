@@ -21,7 +21,6 @@ from homeassistant.components.cover import (
     SERVICE_SET_COVER_POSITION,
 )
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -51,7 +50,6 @@ TRANSLATIONS = json.loads(
         / "custom_components/overkiz_batch/translations/en.json"
     ).read_text(encoding="utf-8")
 )
-PLATFORMS = [Platform.SENSOR, Platform.COVER]
 VALID_OPTIONS = {
     CONF_QUEUE_DELAY: 0.0,
     CONF_MAX_ACTIONS: 20,
@@ -67,7 +65,6 @@ async def start(
     house: dict[str, Any] | None = None,
 ) -> tuple[GatewaySimulator, MockConfigEntry]:
     """The integration, covers included, on a simulated house."""
-    monkeypatch.setattr("custom_components.overkiz_batch.PLATFORMS", PLATFORMS)
     sim = await make_sim(house=house or shutters_house(3), mode="local")
     entry = MockConfigEntry(
         domain=DOMAIN,
@@ -86,7 +83,7 @@ async def start(
 async def gateway(
     hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Any:
-    """Three shutters, loaded; unloaded while the covers are still listed."""
+    """Three shutters, loaded; unloaded at the end."""
     sim, entry = await start(hass, make_sim, monkeypatch)
     assert entry.state is ConfigEntryState.LOADED
     yield sim, entry

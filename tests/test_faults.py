@@ -21,7 +21,7 @@ from homeassistant.components.cover import (
     CoverState,
 )
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import STATE_UNAVAILABLE, Platform
+from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 import pytest
@@ -39,7 +39,6 @@ pytestmark = pytest.mark.usefixtures(
 )
 
 SHUTTERS = 6
-PLATFORMS = [Platform.SENSOR, Platform.COVER]
 
 # Real bugs of the integration these tests found; strict, so a fix shows up as XPASS.
 LOST_EXECUTION_ENDS = pytest.mark.xfail(
@@ -122,7 +121,6 @@ async def start_covers(
     hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[CoversFactory]:
     """Start a house of shutters (local or cloud) and the integration on it."""
-    monkeypatch.setattr("custom_components.overkiz_batch.PLATFORMS", PLATFORMS)
     started: list[Covers] = []
 
     async def start(mode: str = "local") -> Covers:
@@ -147,7 +145,6 @@ async def start_covers(
         return covers
 
     yield start
-    # Unloaded here, while PLATFORMS still names the covers.
     for covers in started:
         if covers.entry.state is ConfigEntryState.LOADED:
             await hass.config_entries.async_unload(covers.entry.entry_id)
