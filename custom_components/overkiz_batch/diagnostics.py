@@ -72,8 +72,8 @@ def _coordinator_data(coordinator: OverkizBatchCoordinator) -> dict[str, Any]:
     gateway = coordinator.gateway
     return {
         "gateway": {
-            "type": str(gateway.type) if gateway.type else None,
-            "sub_type": str(gateway.sub_type) if gateway.sub_type else None,
+            "type": gateway.type.beautify_name if gateway.type else None,
+            "sub_type": gateway.sub_type.beautify_name if gateway.sub_type else None,
             "alive": coordinator.gateway_alive,
             "mode": gateway.mode,
             "protocol_version": gateway.connectivity.protocol_version,
