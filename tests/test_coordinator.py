@@ -99,6 +99,12 @@ async def test_setup_local(
         *base_urls,
     }
     assert all(d.via_device_id == gateway.id for d in devices if d != gateway)
+    # The heater's first part names the device, its sensor part only links to it.
+    heater = device_registry.async_get_device_by_identifier(
+        (DOMAIN, f"io://{sim.gateway_id}/4002"), entry.entry_id
+    )
+    assert heater is not None
+    assert heater.name == "Living room heater"
     state = hass.states.get("sensor.tahoma_switch_pending_actions") or next(
         s for s in hass.states.async_all("sensor") if "pending" in s.entity_id
     )
@@ -131,6 +137,16 @@ async def test_setup_retries_later_when_gateway_busy_or_down(
     sim.fail("setup", error, count=5)
     entry = await setup_entry(hass, sim, monkeypatch)
     assert entry.state is ConfigEntryState.SETUP_RETRY
+
+
+@pytest.mark.usefixtures("no_retry_waits")
+async def test_setup_retries_when_first_poll_fails(
+    hass: HomeAssistant, sim: GatewaySimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim.fail("events/fetch", "MAINTENANCE", count=5)
+    entry = await setup_entry(hass, sim, monkeypatch)
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert not sim.core.listeners  # the listener it registered is gone again
 
 
 async def test_setup_with_revoked_token_starts_reauth(
@@ -325,6 +341,29 @@ async def test_revoked_token_starts_reauth(
     assert len(reauth_flows(hass)) == 1
 
 
+async def test_failure_event_names_only_the_failed_device(
+    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim = await make_sim(speed=1)
+    entry = await setup_entry(hass, sim, monkeypatch, **{CONF_QUEUE_DELAY: 0.5})
+    coordinator = coordinator_of(entry)
+    events: list[Event] = []
+    hass.bus.async_listen(EVENT_EXECUTION_FAILED, events.append)
+    moving, other = shutter(sim, 1), shutter(sim, 2)
+    both = await asyncio.gather(
+        coordinator.execute_action_group([action(moving, "close")]),
+        coordinator.execute_action_group([action(other, "open")]),
+    )
+    await coordinator.execute_action_group([action(moving, "stop")])
+    await sim.settle()
+    await poll(hass, coordinator)
+
+    assert both[0] == both[1]
+    assert [(e.data["device_url"], e.data["exec_id"]) for e in events] == [
+        (moving, both[0])
+    ]
+
+
 @pytest.mark.usefixtures("no_retry_waits")
 async def test_gateway_down_then_back(
     hass: HomeAssistant,
@@ -405,6 +444,23 @@ async def test_expired_listener_is_registered_again(
     assert coordinator.data[url].states[CLOSURE].value == 20
 
 
+async def test_listener_dead_after_retry_is_registered_by_the_coordinator(
+    hass: HomeAssistant, sim: GatewaySimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyoverkiz retries once; when that fails too the coordinator registers."""
+    entry = await setup_entry(hass, sim, monkeypatch)
+    coordinator = coordinator_of(entry)
+    url = shutter(sim)
+    sim.fail("events/fetch", "NO_REGISTERED_EVENT_LISTENER", count=2)
+    sim.set_state(url, CLOSURE, 70, kind=1)  # missed: read again
+
+    await poll(hass, coordinator)
+    assert coordinator.last_update_success
+    assert coordinator.data[url].states[CLOSURE].value == 70
+    await run_to_end(hass, sim, coordinator, action(url, "setClosure", 10))
+    assert coordinator.data[url].states[CLOSURE].value == 10
+
+
 async def test_lost_cloud_session_logs_in_again(
     hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -481,6 +537,49 @@ async def test_devices_added_and_removed_without_restart(
     )
 
 
+async def test_device_gone_while_events_were_lost(
+    hass: HomeAssistant,
+    sim: GatewaySimulator,
+    monkeypatch: pytest.MonkeyPatch,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    entry = await setup_entry(hass, sim, monkeypatch)
+    coordinator = coordinator_of(entry)
+    url = shutter(sim, 5)
+    sim.core.house["devices"] = [
+        d for d in sim.core.house["devices"] if d["deviceURL"] != url
+    ]
+    del sim.core.devices[url]
+    sim.expire_listener()
+
+    await poll(hass, coordinator)
+
+    assert url not in coordinator.data
+    assert (
+        device_registry.async_get_device_by_identifier((DOMAIN, url), entry.entry_id)
+        is None
+    )
+
+
+async def test_removed_part_keeps_its_device(
+    hass: HomeAssistant,
+    sim: GatewaySimulator,
+    monkeypatch: pytest.MonkeyPatch,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    entry = await setup_entry(hass, sim, monkeypatch)
+    coordinator = coordinator_of(entry)
+    base = f"io://{sim.gateway_id}/4002"
+
+    sim.core.emit({"name": "DeviceRemovedEvent", "deviceURL": f"{base}#2"})
+    await poll(hass, coordinator)
+
+    assert f"{base}#2" not in coordinator.data
+    assert device_registry.async_get_device_by_identifier(
+        (DOMAIN, base), entry.entry_id
+    )
+
+
 async def test_device_unavailable_event(
     hass: HomeAssistant, sim: GatewaySimulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -547,6 +646,16 @@ async def test_unload_sends_queued_commands_then_unregisters(
     assert sim.stats.calls["events/unregister"] == 1
     assert entry.state is ConfigEntryState.NOT_LOADED
     assert not sim.core.listeners
+
+
+@pytest.mark.usefixtures("no_retry_waits")
+async def test_unload_while_gateway_is_down(
+    hass: HomeAssistant, sim: GatewaySimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = await setup_entry(hass, sim, monkeypatch)
+    sim.go_down()
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert entry.state is ConfigEntryState.NOT_LOADED
 
 
 async def test_pending_actions_sensor(

@@ -271,11 +271,11 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
     def device_info(self, device: Device) -> DeviceInfo:
         """Describe an Overkiz device for the registry, reached through the gateway.
 
-        A sub-device (``#2``, such as a heater's temperature sensor) is part of its
-        base device and links to it.
+        A device may come in parts (``#1`` a heater, ``#2`` its temperature
+        sensor): the first part describes the device, the others link to it.
         """
         base = base_device_url(device.device_url)
-        if device.identifier.is_sub_device and base in self.data:
+        if device.device_url != self._main_part(base):
             return DeviceInfo(identifiers={(DOMAIN, base)})
         manufacturer = device.attributes.get_value("core:Manufacturer")
         firmware = device.attributes.get_value("core:FirmwareRevision")
@@ -290,6 +290,11 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
             sw_version=str(firmware) if firmware else None,
             via_device_id=self.gateway_device_id,
         )
+
+    def _main_part(self, base: str) -> str | None:
+        """Return the URL of the part that describes a device (lowest ``#n``)."""
+        parts = [url for url in self.data if base_device_url(url) == base]
+        return min(parts, key=_part_index, default=None)
 
     async def async_refresh_states(self) -> None:
         """Ask the gateway to read every device's states; they come back as events."""
@@ -317,14 +322,20 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
 
     async def _async_fetch_events(self) -> list[Event]:
         """Fetch events, registering a new listener when the gateway dropped ours."""
+        listener = self.client.event_listener_id
         try:
-            return await self.client.fetch_events()
+            events = await self.client.fetch_events()
         except InvalidEventListenerIdError, NoRegisteredEventListenerError:
             # No fetch for too long: its events are lost, so states are read again.
             _LOGGER.debug("Event listener expired, registering a new one")
             await self.client.register_event_listener()
             self._resync = True
             return []
+        if listener is not None and self.client.event_listener_id != listener:
+            # pyoverkiz registered a new listener (expired, or a new session):
+            # what happened meanwhile is lost, so states are read again.
+            self._resync = True
+        return events
 
     def _update_error(self, err: Exception) -> Exception:
         """Return what a failed poll raises: reauth, or unavailable for a while."""
@@ -454,6 +465,12 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
             await self.client.unregister_event_listener()
         except Exception:  # the gateway may be gone: unload anyway
             _LOGGER.debug("Could not unregister the event listener", exc_info=True)
+
+
+def _part_index(device_url: str) -> int:
+    """Return ``n`` of a ``#n`` device URL (0 without a suffix)."""
+    _, _, index = device_url.partition("#")
+    return int(index) if index.isdigit() else 0
 
 
 def _failure_type(event: Event) -> str | None:

@@ -77,9 +77,10 @@ class OverkizBatchEntity(CoordinatorEntity[OverkizBatchCoordinator]):
         device = coordinator.data[device_url]
         self._attr_unique_id = device_url
         self._attr_assumed_state = not device.states
-        if device.identifier.is_sub_device:
-            self._attr_name = device.label
         self._attr_device_info = coordinator.device_info(device)
+        if "name" not in self._attr_device_info:
+            # A further part of a device (a heater's sensor): named on its own.
+            self._attr_name = device.label
 
     @property
     def device(self) -> Device:
