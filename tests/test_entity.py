@@ -252,3 +252,18 @@ async def test_availability_follows_gateway_and_device(
     assert not probe.available
     coordinator.data.pop(probe.device_url)
     assert not probe.available
+
+
+@pytest.mark.usefixtures("no_retry_waits")
+async def test_unavailable_while_local_gateway_is_unreachable(
+    hass: HomeAssistant, sim: GatewaySimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = await setup_entry(hass, sim, monkeypatch)
+    (probe,) = await add_probes(hass, entry, 1)
+
+    sim.go_down()  # every call is dropped
+    await poll(hass, probe.coordinator)
+    assert hass.states.get(probe.entity_id).state == "unavailable"
+    sim.go_up()
+    await poll(hass, probe.coordinator)
+    assert hass.states.get(probe.entity_id).state != "unavailable"

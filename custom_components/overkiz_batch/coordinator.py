@@ -55,6 +55,8 @@ from .jobs import JobConcurrency, JobGroup
 if TYPE_CHECKING:
     from pyoverkiz.client import OverkizClient
 
+    from .entity import OverkizBatchEntity
+
 _LOGGER = logging.getLogger(__package__)
 
 type OverkizBatchConfigEntry = ConfigEntry[OverkizBatchCoordinator]
@@ -115,7 +117,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         self.executions = ExecutionTracker(EXECUTION_MAX_AGE, dt_util.utcnow)
         self.queue = ActionQueue(self._async_send_batch, queue_settings(entry.options))
         self.job_group = JobGroup(f"{DOMAIN}_{self.gateway_id}")
-        self.entities: dict[str, Any] = {}  # entity_id -> our entity, for services
+        self.entities: dict[str, OverkizBatchEntity] = {}  # by entity_id, for services
         self._devices_listeners: list[DevicesListener] = []
         self._pending_listeners: list[CALLBACK_TYPE] = []
         self._resync = False

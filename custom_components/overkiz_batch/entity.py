@@ -113,7 +113,12 @@ class OverkizBatchEntity(CoordinatorEntity[OverkizBatchCoordinator]):
         await super().async_added_to_hass()
         entity_id = self.entity_id
         self.coordinator.entities[entity_id] = self
-        self.async_on_remove(lambda: self.coordinator.entities.pop(entity_id, None))
+
+        @callback
+        def forget() -> None:
+            self.coordinator.entities.pop(entity_id, None)
+
+        self.async_on_remove(forget)
 
     async def async_execute(self, *commands: Command | str) -> str:
         """Run commands on the device; return the execution id they joined.

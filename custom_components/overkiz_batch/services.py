@@ -69,7 +69,7 @@ def _validation_error(key: str, **placeholders: str) -> ServiceValidationError:
 def _find_entity(hass: HomeAssistant, entity_id: str) -> OverkizBatchEntity:
     for coordinator in _loaded_coordinators(hass):
         if (entity := coordinator.entities.get(entity_id)) is not None:
-            return entity  # type: ignore[no-any-return]
+            return entity
     raise _validation_error("unknown_entity", entity_id=entity_id)
 
 
