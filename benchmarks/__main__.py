@@ -139,7 +139,7 @@ def write_docs(table: str, notes: list[str]) -> None:
     lines = [
         "# Benchmarks",
         "",
-        "Written by `scripts/bench` (about five minutes); do not edit by hand.",
+        "Written by `scripts/bench` (about four minutes); do not edit by hand.",
         "",
         *(f"- {note}" for note in notes),
         "",

@@ -113,14 +113,14 @@ def burst_chart(rows: list[Row], path: Path) -> None:
     burst = [r for r in rows if r.benchmark == "burst" and r.outcome is not None]
     sizes = sorted({r.size for r in burst})
     names = list(dict.fromkeys(r.configuration.name for r in burst))
-    panels: list[tuple[str, Callable[[Outcome], float]]] = [
-        ("exec/apply calls", lambda o: o.exec_apply),
-        ("executions refused by the gateway", lambda o: o.refused),
-        ("seconds until every shutter is closed", lambda o: o.closed_s or 0.0),
+    panels: list[tuple[str, str, Callable[[Outcome], float]]] = [
+        ("exec/apply calls", "%d", lambda o: o.exec_apply),
+        ("executions refused by the gateway", "%d", lambda o: o.refused),
+        ("seconds until every shutter is closed", "%.1f", lambda o: o.closed_s or 0.0),
     ]
     fig, axes = plt.subplots(1, len(panels), figsize=(15, 4.8))
     width = 0.8 / max(len(names), 1)
-    for ax, (title, value) in zip(axes, panels, strict=True):
+    for ax, (title, fmt, value) in zip(axes, panels, strict=True):
         for i, name in enumerate(names):
             xs, ys = [], []
             for j, size in enumerate(sizes):
@@ -133,7 +133,7 @@ def burst_chart(rows: list[Row], path: Path) -> None:
                         xs.append(j + (i - (len(names) - 1) / 2) * width)
                         ys.append(value(r.outcome))
             bars = ax.bar(xs, ys, width, label=name)
-            ax.bar_label(bars, fmt="%g", fontsize=7)
+            ax.bar_label(bars, fmt=fmt, fontsize=7)
         ax.set_title(title, fontsize=10)
         ax.set_xticks(range(len(sizes)), [f"N = {s}" for s in sizes])
     axes[0].legend(fontsize=8, loc="upper left")
