@@ -39,7 +39,7 @@ from custom_components.overkiz_batch.const import (
 )
 from custom_components.overkiz_batch.coordinator import OverkizBatchCoordinator
 from simulator import GatewaySimulator, shutters_house
-from tests.gateway_setup import SimFactory, entry_data
+from tests.gateway_setup import SimFactory, setup_entry
 
 pytest_plugins = ["tests.gateway_setup"]
 pytestmark = pytest.mark.usefixtures("socket_enabled")
@@ -66,17 +66,7 @@ async def start(
 ) -> tuple[GatewaySimulator, MockConfigEntry]:
     """The integration, covers included, on a simulated house."""
     sim = await make_sim(house=house or shutters_house(3), mode="local")
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Gateway",
-        unique_id=sim.gateway_id,
-        data=entry_data(sim, monkeypatch),
-        options=VALID_OPTIONS,
-    )
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return sim, entry
+    return sim, await setup_entry(hass, sim, monkeypatch, **VALID_OPTIONS)
 
 
 @pytest.fixture

@@ -28,10 +28,10 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.overkiz_batch import action_queue
-from custom_components.overkiz_batch.const import CONF_QUEUE_DELAY, DOMAIN
+from custom_components.overkiz_batch.const import DOMAIN
 from custom_components.overkiz_batch.coordinator import OverkizBatchCoordinator
 from simulator import GatewaySimulator, shutters_house
-from tests.gateway_setup import SimFactory, entry_data
+from tests.gateway_setup import SimFactory, setup_entry
 
 pytest_plugins = ["tests.gateway_setup"]
 pytestmark = pytest.mark.usefixtures(
@@ -125,16 +125,8 @@ async def start_covers(
 
     async def start(mode: str = "local") -> Covers:
         sim = await make_sim(house=shutters_house(SHUTTERS), mode=mode)
-        entry = MockConfigEntry(
-            domain=DOMAIN,
-            title="Gateway",
-            unique_id=sim.gateway_id,
-            data=entry_data(sim, monkeypatch),
-            options={CONF_QUEUE_DELAY: 0.0},
-        )
-        entry.add_to_hass(hass)
-        assert await hass.config_entries.async_setup(entry.entry_id)
-        await hass.async_block_till_done()
+        entry = await setup_entry(hass, sim, monkeypatch)
+        assert entry.state is ConfigEntryState.LOADED
         coordinator: OverkizBatchCoordinator = entry.runtime_data
         urls = list(sim.device_urls)
         by_url = {
