@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from importlib.metadata import version
 from typing import Any
 
 from homeassistant.components.cover import (
@@ -52,6 +53,18 @@ EXEC_APPLY_RETRIED = pytest.mark.xfail(
     reason="coordinator executor: pyoverkiz's _post retries exec/apply after a"
     " dropped connection (retry_on_connection_failure), so a batch the gateway"
     " accepted but whose answer was lost runs twice",
+)
+PYOVERKIZ_2_1 = version("pyoverkiz").startswith("2.1.")
+# pyoverkiz 2.1 keeps the cloud listener's events across a re-login.
+LOST_EXECUTION_ENDS_2_3 = pytest.mark.xfail(
+    not PYOVERKIZ_2_1, strict=True, reason=LOST_EXECUTION_ENDS.kwargs["reason"]
+)
+# pyoverkiz 2.1 fails on an empty 503 body with an AttributeError.
+EMPTY_503_UNTRANSLATED_2_1 = pytest.mark.xfail(
+    PYOVERKIZ_2_1,
+    strict=True,
+    reason="errors.command_error re-raises pyoverkiz 2.1's AttributeError on an"
+    " empty 503 answer instead of a translated HomeAssistantError",
 )
 GARBLED_ANSWER_UNTRANSLATED = pytest.mark.xfail(
     strict=True,
@@ -241,7 +254,7 @@ async def test_back_pressure(start_covers: CoversFactory, error: str) -> None:
         "MAINTENANCE",
         "SERVER_ERROR_500",
         "BAD_GATEWAY_502",
-        "SERVICE_UNAVAILABLE_503",
+        pytest.param("SERVICE_UNAVAILABLE_503", marks=EMPTY_503_UNTRANSLATED_2_1),
         pytest.param("MALFORMED_JSON", marks=GARBLED_ANSWER_UNTRANSLATED),
     ],
 )
@@ -303,7 +316,7 @@ async def _down_burst(covers: Covers) -> int:
     return errors
 
 
-@LOST_EXECUTION_ENDS
+@LOST_EXECUTION_ENDS_2_3
 async def test_expired_cloud_session(start_covers: CoversFactory) -> None:
     covers = await start_covers(mode="cloud")
     covers.sim.expire_session()
