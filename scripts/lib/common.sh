@@ -21,6 +21,7 @@ ob_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # Parse a leading "--pyoverkiz VERSION" from the arguments; the rest stay in OB_ARGS.
 ob_parse_args() {
+  ob_detect_mode
   OB_ARGS=()
   while [ $# -gt 0 ]; do
     case "$1" in
@@ -46,8 +47,9 @@ ob_host_python() {
   return 1
 }
 
-ob_mode() {
-  if [ -n "${OB_MODE:-}" ]; then printf '%s' "$OB_MODE"; return; fi
+# Decide once per command (the check runs Pythons, which is slow behind version shims).
+ob_detect_mode() {
+  [ -n "${OB_MODE:-}" ] && return 0
   if ob_host_python >/dev/null; then OB_MODE=venv
   elif [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ]; then OB_MODE=root
   else
@@ -56,8 +58,9 @@ Install Python 3.14 (for example from python.org, your distribution or pyenv) an
 the PATH, then run this command again. (As root on Debian the scripts can build a private
 Python 3.14 root themselves.)"
   fi
-  printf '%s' "$OB_MODE"
 }
+
+ob_mode() { ob_detect_mode; printf '%s' "$OB_MODE"; }
 
 # Where the venv lives, as seen by the commands that run in it.
 ob_venv() {
