@@ -210,7 +210,7 @@ async def test_execute_command_data_of_wrong_type(
     await still_works(hass, sim, sim.device_urls[0])
 
 
-@pytest.mark.parametrize("parameters", [[150], ["half"], [], [10, 20]])
+@pytest.mark.parametrize("parameters", [[150], ["half"], [10, 20]])
 async def test_execute_command_parameters_out_of_range(
     hass: HomeAssistant, gateway: Any, parameters: list[Any]
 ) -> None:
@@ -306,16 +306,43 @@ async def test_unknown_command(hass: HomeAssistant, gateway: Any) -> None:
             blocking=True,
         )
     assert_translated(err.value)
-    assert err.value.translation_key == "command_refused"
+    assert err.value.translation_key == "unknown_command"
     await still_works(hass, sim, url)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services/entity: a command the device's definition lacks is not"
-    " refused before batching, so the gateway refuses the whole batch and the"
-    " good commands that shared its window fail with it",
+@pytest.mark.parametrize(
+    ("command", "parameters", "key"),
+    [
+        ("fly", [], "unknown_command"),
+        ("setClosure", [], "missing_parameters"),
+    ],
 )
+@pytest.mark.parametrize("target", ["entity_id", "device_url"])
+async def test_command_refused_before_batching(
+    hass: HomeAssistant,
+    gateway: Any,
+    target: str,
+    command: str,
+    parameters: list[Any],
+    key: str,
+) -> None:
+    """Checked against the device's definition: nothing reaches the gateway."""
+    sim, entry = gateway
+    url = sim.device_urls[0]
+    target_value = covers_of(entry)[url] if target == "entity_id" else url
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            SERVICE_EXECUTE_COMMAND,
+            {target: target_value, "command": command, "parameters": parameters},
+            blocking=True,
+        )
+    assert_translated(err.value)
+    assert err.value.translation_key == key
+    assert sim.stats.calls["exec/apply"] == 0
+    await still_works(hass, sim, url)
+
+
 async def test_unknown_command_spares_its_batch(
     hass: HomeAssistant, gateway: Any
 ) -> None:
@@ -392,6 +419,17 @@ async def test_setup_with_malformed_devices(
         assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
         for url in good:
             await still_works(hass, sim, url)
+        # A definition listing no commands tells nothing: the gateway judges.
+        applied = sim.stats.calls["exec/apply"]
+        with pytest.raises(HomeAssistantError) as err:
+            await hass.services.async_call(
+                DOMAIN,
+                SERVICE_EXECUTE_COMMAND,
+                {"device_url": urls[5], "command": "close"},
+                blocking=True,
+            )
+        assert err.value.translation_key == "command_refused"
+        assert sim.stats.calls["exec/apply"] == applied + 1
     finally:
         await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()

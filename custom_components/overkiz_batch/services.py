@@ -16,7 +16,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.service import async_get_config_entry
 import probatio
-from pyoverkiz.models import Action, Command
+from pyoverkiz.models import Action, Command, Device
 
 from .const import (
     ATTR_COMMAND,
@@ -91,6 +91,30 @@ def _device_url_of(hass: HomeAssistant, device_id: str) -> str:
     raise _validation_error("unknown_device", device=device_id)
 
 
+def _check_command(device: Device, command: Command) -> None:
+    """Refuse a command the device's definition lacks, or with too few parameters.
+
+    The gateway refuses the whole batch such a command joins, so it must not be
+    queued. Extra parameters may be optional ones (the definition pyoverkiz gives
+    counts only the required ones): the gateway judges those. A definition that
+    lists no commands (some setups) tells nothing: the command goes as it is.
+    """
+    if not device.definition.commands:
+        return
+    name = str(command.name)
+    definition = device.definition.commands.get(name)
+    if definition is None:
+        raise _validation_error("unknown_command", command=name, device=device.label)
+    given = len(command.parameters or [])
+    if given < definition.nparams:
+        raise _validation_error(
+            "missing_parameters",
+            command=name,
+            nparams=str(definition.nparams),
+            given=str(given),
+        )
+
+
 async def _async_execute_command(call: ServiceCall) -> ServiceResponse:
     """Run one raw command, through the entity's guard when an entity is named."""
     hass = call.hass
@@ -101,14 +125,15 @@ async def _async_execute_command(call: ServiceCall) -> ServiceResponse:
         name=call.data[ATTR_COMMAND], parameters=call.data[ATTR_PARAMETERS]
     )
     if ATTR_ENTITY_ID in call.data:
-        exec_id = await _find_entity(hass, call.data[ATTR_ENTITY_ID]).async_execute(
-            command
-        )
+        entity = _find_entity(hass, call.data[ATTR_ENTITY_ID])
+        _check_command(entity.device, command)
+        exec_id = await entity.async_execute(command)
     else:
         device_url = call.data.get(ATTR_DEVICE_URL) or _device_url_of(
             hass, call.data[ATTR_DEVICE_ID]
         )
         coordinator, device_url = _find_device(hass, device_url)
+        _check_command(coordinator.data[device_url], command)
         try:
             exec_id = await coordinator.execute_action_group(
                 [Action(device_url=device_url, commands=[command])]
