@@ -29,6 +29,7 @@ import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.overkiz_batch.config_flow import validate_options
 from custom_components.overkiz_batch.const import (
     CONF_BUSY_MODE,
     CONF_MAX_ACTIONS,
@@ -138,6 +139,16 @@ def assert_translated(err: HomeAssistantError) -> None:
         (CONF_REFRESH_THROTTLE, 0.5, "refresh_throttle_out_of_range"),
         (CONF_REFRESH_THROTTLE, 301, "refresh_throttle_out_of_range"),
         (CONF_REFRESH_THROTTLE, math.inf, "refresh_throttle_out_of_range"),
+        # Not finite, negative or huge, for every option: the range error, no crash.
+        *(
+            (option, value, error)
+            for option, error in [
+                (CONF_QUEUE_DELAY, "queue_delay_out_of_range"),
+                (CONF_MAX_ACTIONS, "max_actions_out_of_range"),
+                (CONF_REFRESH_THROTTLE, "refresh_throttle_out_of_range"),
+            ]
+            for value in [math.inf, -math.inf, math.nan, -1, 1e308]
+        ),
     ],
 )
 async def test_out_of_range_options(
@@ -160,6 +171,20 @@ async def test_out_of_range_options(
     await hass.async_block_till_done()
     assert entry.options[CONF_MAX_ACTIONS] == 5
     await still_works(hass, sim, sim.device_urls[0])
+
+
+@pytest.mark.parametrize("value", [10**400, -(10**400)])
+@pytest.mark.parametrize(
+    ("option", "error"),
+    [
+        (CONF_QUEUE_DELAY, "queue_delay_out_of_range"),
+        (CONF_MAX_ACTIONS, "max_actions_out_of_range"),
+        (CONF_REFRESH_THROTTLE, "refresh_throttle_out_of_range"),
+    ],
+)
+def test_validate_options_beyond_floats(option: str, error: str, value: float) -> None:
+    """Numbers the form's float box refuses itself are still judged, not raised on."""
+    assert validate_options({**VALID_OPTIONS, option: value}) == {option: error}
 
 
 # Service data of the wrong type or range.

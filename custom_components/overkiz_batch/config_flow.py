@@ -510,20 +510,30 @@ def _number(step: float, unit: str | None = None) -> NumberSelector:
     return NumberSelector(config)
 
 
+def _in_range(value: Any, low: float, high: float, *, whole: bool = False) -> bool:
+    """Tell whether ``value`` is a number from ``low`` to ``high`` (whole if asked).
+
+    Compares before converting: NaN fails every comparison, and an infinity or a
+    huge value is never turned into an int (OverflowError).
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if not low <= value <= high:
+        return False
+    return not whole or float(value).is_integer()
+
+
 def validate_options(user_input: Mapping[str, Any]) -> dict[str, str]:
     """Return an error key per option that is out of its range."""
     errors: dict[str, str] = {}
-    if not MIN_QUEUE_DELAY <= user_input[CONF_QUEUE_DELAY] <= MAX_QUEUE_DELAY:
+    if not _in_range(user_input[CONF_QUEUE_DELAY], MIN_QUEUE_DELAY, MAX_QUEUE_DELAY):
         errors[CONF_QUEUE_DELAY] = "queue_delay_out_of_range"
-    max_actions = user_input[CONF_MAX_ACTIONS]
-    if max_actions != int(max_actions) or not (
-        MIN_MAX_ACTIONS <= max_actions <= MAX_MAX_ACTIONS
+    if not _in_range(
+        user_input[CONF_MAX_ACTIONS], MIN_MAX_ACTIONS, MAX_MAX_ACTIONS, whole=True
     ):
         errors[CONF_MAX_ACTIONS] = "max_actions_out_of_range"
-    if not (
-        MIN_REFRESH_THROTTLE
-        <= user_input[CONF_REFRESH_THROTTLE]
-        <= MAX_REFRESH_THROTTLE
+    if not _in_range(
+        user_input[CONF_REFRESH_THROTTLE], MIN_REFRESH_THROTTLE, MAX_REFRESH_THROTTLE
     ):
         errors[CONF_REFRESH_THROTTLE] = "refresh_throttle_out_of_range"
     return errors
