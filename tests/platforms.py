@@ -6,30 +6,16 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 from unittest.mock import patch
 
-from homeassistant.const import (
-    CONF_HOST,
-    CONF_TOKEN,
-    CONF_VERIFY_SSL,
-    Platform,
-)
+from homeassistant.const import Platform
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     snapshot_platform,
 )
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 
-from custom_components.overkiz_batch.const import (
-    API_TYPE_LOCAL,
-    CONF_API_TYPE,
-    CONF_BUSY_MODE,
-    CONF_GATEWAY_ID,
-    CONF_HUB,
-    CONF_MAX_ACTIONS,
-    CONF_QUEUE_DELAY,
-    CONF_REFRESH_THROTTLE,
-    DOMAIN,
-)
+from custom_components.overkiz_batch.const import DOMAIN
 from simulator import GatewaySimulator
+from tests.gateway_setup import FAST_OPTIONS, local_entry_data
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Mapping
@@ -38,14 +24,6 @@ if TYPE_CHECKING:
     from syrupy.assertion import SnapshotAssertion
 
     from custom_components.overkiz_batch.coordinator import OverkizBatchCoordinator
-
-# Tests batch on the next loop turn: no real delay to wait for.
-FAST_OPTIONS: dict[str, Any] = {
-    CONF_QUEUE_DELAY: 0.0,
-    CONF_MAX_ACTIONS: 20,
-    CONF_BUSY_MODE: "queue",
-    CONF_REFRESH_THROTTLE: 10.0,
-}
 
 
 async def snapshot_entities(
@@ -113,14 +91,7 @@ async def gateway(
             domain=DOMAIN,
             unique_id=sim.gateway_id,
             title="simulator",
-            data={
-                CONF_HUB: "somfy_europe",
-                CONF_API_TYPE: API_TYPE_LOCAL,
-                CONF_HOST: sim.host,
-                CONF_TOKEN: sim.token,
-                CONF_VERIFY_SSL: False,
-                CONF_GATEWAY_ID: sim.gateway_id,
-            },
+            data=local_entry_data(sim),
             options=FAST_OPTIONS | options,
         )
         entry.add_to_hass(hass)

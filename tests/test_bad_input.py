@@ -31,7 +31,6 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.overkiz_batch.config_flow import validate_options
 from custom_components.overkiz_batch.const import (
-    CONF_BUSY_MODE,
     CONF_MAX_ACTIONS,
     CONF_QUEUE_DELAY,
     CONF_REFRESH_THROTTLE,
@@ -40,9 +39,8 @@ from custom_components.overkiz_batch.const import (
 )
 from custom_components.overkiz_batch.coordinator import OverkizBatchCoordinator
 from simulator import GatewaySimulator, shutters_house
-from tests.gateway_setup import SimFactory, setup_entry
+from tests.gateway_setup import FAST_OPTIONS, SimFactory, setup_entry
 
-pytest_plugins = ["tests.gateway_setup"]
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
 TRANSLATIONS = json.loads(
@@ -51,12 +49,7 @@ TRANSLATIONS = json.loads(
         / "custom_components/overkiz_batch/translations/en.json"
     ).read_text(encoding="utf-8")
 )
-VALID_OPTIONS = {
-    CONF_QUEUE_DELAY: 0.0,
-    CONF_MAX_ACTIONS: 20,
-    CONF_BUSY_MODE: "queue",
-    CONF_REFRESH_THROTTLE: 10.0,
-}
+VALID_OPTIONS = FAST_OPTIONS
 
 
 async def start(

@@ -55,10 +55,7 @@ from custom_components.overkiz_batch.const import (
 )
 from simulator import GatewaySimulator
 from simulator.houses import default_house, gateway
-from tests.gateway_setup import (  # noqa: F401  # fixtures
-    no_retry_waits,
-    resolver_on_test_loop,
-)
+from tests.gateway_setup import cloud_entry_data, local_entry_data
 
 CLOUD_HUB = "flexom"  # a cloud-only hub with the plain session login
 LOCAL_HUB = "somfy_europe"  # a hub whose gateways also have the local API
@@ -233,27 +230,14 @@ def local_input(sim: GatewaySimulator, **changes: Any) -> dict[str, Any]:
 
 
 def cloud_entry(sim: GatewaySimulator, **changes: Any) -> MockConfigEntry:
-    data = {
-        CONF_HUB: CLOUD_HUB,
-        CONF_API_TYPE: API_TYPE_CLOUD,
-        CONF_USERNAME: sim.username,
-        CONF_PASSWORD: sim.password,
-        CONF_GATEWAY_ID: sim.gateway_id,
-    } | changes
+    data = cloud_entry_data(sim, CLOUD_HUB) | changes
     return MockConfigEntry(
         domain=DOMAIN, unique_id=data[CONF_GATEWAY_ID], data=data, title="cloud"
     )
 
 
 def local_entry(sim: GatewaySimulator, **changes: Any) -> MockConfigEntry:
-    data = {
-        CONF_HUB: LOCAL_HUB,
-        CONF_API_TYPE: API_TYPE_LOCAL,
-        CONF_HOST: sim.host,
-        CONF_TOKEN: sim.token,
-        CONF_VERIFY_SSL: False,
-        CONF_GATEWAY_ID: sim.gateway_id,
-    } | changes
+    data = local_entry_data(sim) | changes
     return MockConfigEntry(
         domain=DOMAIN, unique_id=data[CONF_GATEWAY_ID], data=data, title="local"
     )

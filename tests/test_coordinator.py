@@ -33,8 +33,6 @@ from simulator.houses import roller_shutter
 from tests.conftest import shared_dumps
 from tests.gateway_setup import SimFactory, coordinator_of, poll, setup_entry
 
-pytest_plugins = ["tests.gateway_setup"]
-
 CLOSURE = "core:ClosureState"
 
 
@@ -244,16 +242,15 @@ async def test_fast_poll_is_scheduled_at_once(
 
 
 async def test_execution_never_ending_is_forgotten(
-    hass: HomeAssistant, sim: GatewaySimulator, monkeypatch: pytest.MonkeyPatch
+    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    sim = await make_sim(speed=1)  # the close runs far longer than the test
     entry = await setup_entry(hass, sim, monkeypatch)
     coordinator = coordinator_of(entry)
     now = dt_util.utcnow()
     coordinator.executions.clock = lambda: now
     url = shutter(sim)
     await coordinator.execute_action_group([action(url, "close")])
-    sim.expire_listener()  # its end event is lost with the listener
-    await sim.settle()
     await poll(hass, coordinator)
     assert coordinator.executions.commands_for(url)
 

@@ -19,8 +19,6 @@ from simulator import GatewaySimulator
 from simulator.houses import DEFAULT_GATEWAY_ID, roller_shutter, setpoint_heater, setup
 from tests.gateway_setup import SimFactory, coordinator_of, poll, setup_entry
 
-pytest_plugins = ["tests.gateway_setup"]
-
 
 def secrets(sim: GatewaySimulator) -> list[str]:
     found = [sim.gateway_id, "Simville", "1 simulated street", "48.85"]

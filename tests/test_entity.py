@@ -27,8 +27,6 @@ from custom_components.overkiz_batch.entity import OverkizBatchEntity
 from simulator import GatewaySimulator
 from tests.gateway_setup import SimFactory, coordinator_of, poll, setup_entry
 
-pytest_plugins = ["tests.gateway_setup"]
-
 REFRESH = "setup/devices/states/refresh"
 
 

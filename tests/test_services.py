@@ -28,8 +28,6 @@ from simulator import GatewaySimulator
 from simulator.houses import default_house
 from tests.gateway_setup import SimFactory, coordinator_of, setup_entry
 
-pytest_plugins = ["tests.gateway_setup"]
-
 INTEGRATION = Path(__file__).resolve().parents[1] / "custom_components" / DOMAIN
 
 
