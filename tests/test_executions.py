@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+import json
+import logging
 
 from aiohttp import ClientConnectionError
 from homeassistant.exceptions import HomeAssistantError
@@ -12,7 +14,10 @@ from pyoverkiz.models import Action, Command
 import pytest
 
 from custom_components.overkiz_batch.action_queue import ActionQueueClosedError
-from custom_components.overkiz_batch.errors import command_error
+from custom_components.overkiz_batch.errors import (
+    ExecutionOutcomeUnknownError,
+    command_error,
+)
 from custom_components.overkiz_batch.executions import ExecutionEnd, ExecutionTracker
 from custom_components.overkiz_batch.jobs import JobException
 
@@ -139,6 +144,9 @@ def test_as_dict_is_plain_data() -> None:
         (TimeoutError(), "cannot_connect"),
         (ClientConnectionError("refused"), "cannot_connect"),
         (ok.UnknownObjectError("?"), "execution_failed"),
+        (ExecutionOutcomeUnknownError("answer lost"), "outcome_unknown"),
+        (json.JSONDecodeError("Expecting value", "{oops", 0), "unreadable_answer"),
+        (KeyError("execId"), "unexpected_error"),
     ],
 )
 def test_command_errors_are_translated(error: Exception, key: str) -> None:
@@ -150,6 +158,34 @@ def test_command_errors_are_translated(error: Exception, key: str) -> None:
     assert translated.translation_placeholders["error"]
 
 
-def test_programming_errors_are_not_disguised() -> None:
-    with pytest.raises(KeyError):
-        command_error(KeyError("bug"), "close")
+def test_unexpected_error_is_logged_once_with_its_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The callers of one batch share its error: one log record, with traceback."""
+    try:
+        {}["execId"]
+    except KeyError as err:
+        error = err
+    with caplog.at_level(logging.ERROR):
+        for command in ("close", "open"):
+            translated = command_error(error, command)
+            assert translated.translation_key == "unexpected_error"
+    records = [r for r in caplog.records if "Unexpected error" in r.getMessage()]
+    assert len(records) == 1
+    assert records[0].exc_info is not None
+    assert records[0].exc_info[1] is error
+
+
+def test_tracker_drops_ended_executions_it_knew_before_asking() -> None:
+    tracker = ExecutionTracker(MAX_AGE, Clock())
+    tracker.start("ended", [action("io://g/1", "close")])
+    tracker.start("running", [action("io://g/2", "close")])
+    known = [e.exec_id for e in tracker.values()]
+    tracker.start("started-since", [action("io://g/3", "close")])
+
+    ended = tracker.drop_ended(known, running={"running"})
+
+    assert [e.exec_id for e in ended] == ["ended"]
+    assert "ended" not in tracker
+    assert "running" in tracker
+    assert "started-since" in tracker  # not in the answer, but newer than it

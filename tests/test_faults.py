@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from importlib.metadata import version
 from typing import Any
 
 from homeassistant.components.cover import (
@@ -34,43 +33,11 @@ from custom_components.overkiz_batch.coordinator import OverkizBatchCoordinator
 from simulator import GatewaySimulator, shutters_house
 from tests.gateway_setup import SimFactory, setup_entry
 
-pytest_plugins = ["tests.gateway_setup"]
 pytestmark = pytest.mark.usefixtures(
     "socket_enabled", "no_retry_waits", "instant_queue_retries"
 )
 
 SHUTTERS = 6
-
-# Real bugs of the integration these tests found; strict, so a fix shows up as XPASS.
-LOST_EXECUTION_ENDS = pytest.mark.xfail(
-    strict=True,
-    reason="coordinator: when the listener is replaced (expired, re-login) the"
-    " execution end events are lost and tracked executions are never reconciled"
-    " (e.g. with exec/current), so covers stay 'closing' until EXECUTION_MAX_AGE",
-)
-EXEC_APPLY_RETRIED = pytest.mark.xfail(
-    strict=True,
-    reason="coordinator executor: pyoverkiz's _post retries exec/apply after a"
-    " dropped connection (retry_on_connection_failure), so a batch the gateway"
-    " accepted but whose answer was lost runs twice",
-)
-PYOVERKIZ_2_1 = version("pyoverkiz").startswith("2.1.")
-# pyoverkiz 2.1 keeps the cloud listener's events across a re-login.
-LOST_EXECUTION_ENDS_2_3 = pytest.mark.xfail(
-    not PYOVERKIZ_2_1, strict=True, reason=LOST_EXECUTION_ENDS.kwargs["reason"]
-)
-# pyoverkiz 2.1 fails on an empty 503 body with an AttributeError.
-EMPTY_503_UNTRANSLATED_2_1 = pytest.mark.xfail(
-    PYOVERKIZ_2_1,
-    strict=True,
-    reason="errors.command_error re-raises pyoverkiz 2.1's AttributeError on an"
-    " empty 503 answer instead of a translated HomeAssistantError",
-)
-GARBLED_ANSWER_UNTRANSLATED = pytest.mark.xfail(
-    strict=True,
-    reason="errors.command_error re-raises the JSONDecodeError of a garbled 200"
-    " answer instead of a translated HomeAssistantError",
-)
 
 
 @pytest.fixture
@@ -254,8 +221,8 @@ async def test_back_pressure(start_covers: CoversFactory, error: str) -> None:
         "MAINTENANCE",
         "SERVER_ERROR_500",
         "BAD_GATEWAY_502",
-        pytest.param("SERVICE_UNAVAILABLE_503", marks=EMPTY_503_UNTRANSLATED_2_1),
-        pytest.param("MALFORMED_JSON", marks=GARBLED_ANSWER_UNTRANSLATED),
+        "SERVICE_UNAVAILABLE_503",
+        "MALFORMED_JSON",
     ],
 )
 async def test_refused_or_garbled_answer(
@@ -267,7 +234,6 @@ async def test_refused_or_garbled_answer(
     assert errors >= 1  # the fault reached somebody
 
 
-@LOST_EXECUTION_ENDS
 async def test_expired_token_answer_is_retried_once(
     start_covers: CoversFactory,
 ) -> None:
@@ -289,7 +255,6 @@ async def test_dropped_request(start_covers: CoversFactory) -> None:
     await run_fault(covers, all_run=False)
 
 
-@EXEC_APPLY_RETRIED
 async def test_dropped_answer(start_covers: CoversFactory) -> None:
     """The gateway ran the batch, the answer never arrived: no second run."""
     covers = await start_covers()
@@ -316,14 +281,12 @@ async def _down_burst(covers: Covers) -> int:
     return errors
 
 
-@LOST_EXECUTION_ENDS_2_3
 async def test_expired_cloud_session(start_covers: CoversFactory) -> None:
     covers = await start_covers(mode="cloud")
     covers.sim.expire_session()
     await run_fault(covers, all_run=True)
 
 
-@LOST_EXECUTION_ENDS
 async def test_expired_listener(start_covers: CoversFactory) -> None:
     covers = await start_covers()
     covers.sim.expire_listener()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import TYPE_CHECKING, Any, Final
 
+import backoff
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -22,9 +24,10 @@ from pyoverkiz.enums import Server
 from pyoverkiz.utils import create_local_server_config
 
 from .const import API_TYPE_LOCAL, CONF_API_TYPE, CONF_HUB
+from .errors import NOT_SENT_ERRORS
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Awaitable, Callable, Mapping
 
     from homeassistant.core import HomeAssistant
     from pyoverkiz.models import ServerConfig
@@ -42,8 +45,45 @@ LOCAL_API_HUBS: Final[frozenset[str]] = frozenset(
 # their gateways are reachable through the local API only.
 LOCAL_ONLY_HUBS: Final[frozenset[str]] = frozenset({str(Server.REXEL)})
 
+# pyoverkiz's POST, retried only when the request was certainly not sent.
+_post_unless_sent: Callable[..., Awaitable[Any]] = backoff.on_exception(
+    backoff.expo,
+    NOT_SENT_ERRORS,
+    max_tries=3,
+    max_time=30,
+    jitter=backoff.full_jitter,
+)(inspect.unwrap(OverkizClient._post))
 
-def create_client(hass: HomeAssistant, data: Mapping[str, Any]) -> OverkizClient:
+
+class BatchClient(OverkizClient):
+    """An OverkizClient that sends an execution at most once.
+
+    pyoverkiz sends a POST again after a timeout or a dropped connection; for
+    ``exec/apply`` that runs a batch twice when only the answer was lost. Here
+    ``exec/apply`` is sent again only when the connection never opened; the
+    coordinator finds out what became of it after any other failure.
+    """
+
+    async def _post(
+        self,
+        path: str,
+        payload: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> Any:
+        if path.startswith("exec/apply"):
+            return await _post_unless_sent(self, path, payload, data)
+        return await super()._post(path, payload, data)
+
+    async def unregister_listener(self, listener_id: str) -> None:
+        """Unregister a listener that is not the current one.
+
+        pyoverkiz registers a new listener after logging in again, leaving the
+        old one on a local gateway until it expires.
+        """
+        await self._post(f"events/{listener_id}/unregister")
+
+
+def create_client(hass: HomeAssistant, data: Mapping[str, Any]) -> BatchClient:
     """Return a client for the gateway described by entry data (not logged in yet).
 
     Each client gets its own session: the cloud login is a session cookie that must
@@ -53,13 +93,13 @@ def create_client(hass: HomeAssistant, data: Mapping[str, Any]) -> OverkizClient
     """
     if data.get(CONF_API_TYPE) == API_TYPE_LOCAL:
         verify_ssl: bool = data.get(CONF_VERIFY_SSL, True)
-        return OverkizClient(
+        return BatchClient(
             server=create_local_server_config(host=data[CONF_HOST]),
             credentials=LocalTokenCredentials(data[CONF_TOKEN]),
             session=async_create_clientsession(hass, verify_ssl=verify_ssl),
             verify_ssl=verify_ssl,
         )
-    return OverkizClient(
+    return BatchClient(
         server=SERVERS[data[CONF_HUB]],
         credentials=UsernamePasswordCredentials(
             data[CONF_USERNAME], data[CONF_PASSWORD]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 import logging
+import secrets
 from typing import TYPE_CHECKING, Any
 
+from aiohttp import ServerDisconnectedError
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
@@ -20,7 +22,7 @@ from pyoverkiz.exceptions import (
     InvalidEventListenerIdError,
     NoRegisteredEventListenerError,
 )
-from pyoverkiz.models import Action, Device, Event, Gateway, Setup
+from pyoverkiz.models import Action, Device, Event, Gateway, HistoryExecution, Setup
 
 from .action_queue import ActionQueue, ActionQueueSettings
 from .const import (
@@ -48,13 +50,19 @@ from .const import (
     UPDATE_INTERVAL_EXECUTING,
     UPDATE_INTERVAL_LOCAL,
 )
-from .errors import AUTH_ERRORS, TRANSIENT_ERRORS, command_error
+from .errors import (
+    AUTH_ERRORS,
+    NOT_SENT_ERRORS,
+    TRANSIENT_ERRORS,
+    ExecutionOutcomeUnknownError,
+    command_error,
+    log_unexpected,
+)
 from .executions import ExecutionEnd, ExecutionTracker, TrackedExecution
 from .jobs import JobConcurrency, JobGroup
 
 if TYPE_CHECKING:
-    from pyoverkiz.client import OverkizClient
-
+    from .client import BatchClient
     from .entity import OverkizBatchEntity
 
 _LOGGER = logging.getLogger(__package__)
@@ -89,7 +97,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         self,
         hass: HomeAssistant,
         entry: OverkizBatchConfigEntry,
-        client: OverkizClient,
+        client: BatchClient,
         setup: Setup,
     ) -> None:
         """Keep the devices of this entry's gateway from the setup just read."""
@@ -121,6 +129,9 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         self._devices_listeners: list[DevicesListener] = []
         self._pending_listeners: list[CALLBACK_TYPE] = []
         self._resync = False
+        # The listener whose events we read; another one means events were lost.
+        self._listener_id = client.event_listener_id
+        self._reconcile = False  # ask the gateway which executions still run
         self.gateway_device_id = ""  # device registry id, once registered
 
     def _own_devices(self, devices: list[Device]) -> dict[str, Device]:
@@ -166,11 +177,59 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
     # The action queue.
 
     async def _async_send_batch(self, actions: list[Action], label: str | None) -> str:
-        """Executor of the queue: one action group, the client's own queue unused."""
-        # Keyword arguments: pyoverkiz 2.x takes them keyword-only.
-        return await self.client.execute_action_group(
-            actions=actions, label=label or EXECUTION_LABEL
-        )
+        """Executor of the queue: one action group, run by the gateway at most once.
+
+        The client's own queue is unused. The label gets a unique tag, by which
+        the batch is found among the gateway's executions when the answer to
+        exec/apply is lost. It is sent again only when it is certainly not there.
+        """
+        tagged = f"{label or EXECUTION_LABEL} #{secrets.token_hex(4)}"
+        try:
+            return await self._async_apply(actions, tagged)
+        except ServerDisconnectedError:
+            _LOGGER.debug("Batch %s lost on the way, sending it again", tagged)
+        return await self._async_apply(actions, tagged)
+
+    async def _async_apply(self, actions: list[Action], tagged: str) -> str:
+        """Send a batch; after a failure that leaves it unclear, ask the gateway.
+
+        Returns the batch's execution id, or raises the failure when the gateway
+        certainly did not take it (ExecutionOutcomeUnknownError when unknown).
+        """
+        try:
+            # Keyword arguments: pyoverkiz 2.x takes them keyword-only.
+            return await self.client.execute_action_group(actions=actions, label=tagged)
+        except (BaseOverkizError, *NOT_SENT_ERRORS):
+            raise  # the gateway's answer, or nothing was sent
+        except Exception as err:
+            try:
+                exec_id = await self._async_find_execution(tagged)
+            except Exception as lookup_err:
+                raise ExecutionOutcomeUnknownError(
+                    f"{str(err) or type(err).__name__}, then"
+                    f" {str(lookup_err) or type(lookup_err).__name__}"
+                ) from err
+            if exec_id is not None:
+                _LOGGER.debug(
+                    "Batch %s was taken as %s despite %r", tagged, exec_id, err
+                )
+                return exec_id
+            if isinstance(err, TimeoutError):  # it may still reach the gateway
+                raise ExecutionOutcomeUnknownError(
+                    str(err) or type(err).__name__
+                ) from err
+            raise
+
+    async def _async_find_execution(self, label: str) -> str | None:
+        """Return the id of the execution with this label, running or past."""
+        for execution in await self.client.get_current_executions():
+            group = execution.action_group
+            if group is not None and group.label == label:
+                return execution.id
+        for past in await self.client.get_execution_history():
+            if past.label == label:
+                return past.id
+        return None
 
     async def execute_action_group(
         self,
@@ -324,20 +383,33 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
 
     async def _async_fetch_events(self) -> list[Event]:
         """Fetch events, registering a new listener when the gateway dropped ours."""
-        listener = self.client.event_listener_id
         try:
             events = await self.client.fetch_events()
         except InvalidEventListenerIdError, NoRegisteredEventListenerError:
             # No fetch for too long: its events are lost, so states are read again.
             _LOGGER.debug("Event listener expired, registering a new one")
+            self._listener_id = None  # gone: nothing to unregister
+            self._resync = self._reconcile = True
             await self.client.register_event_listener()
-            self._resync = True
-            return []
-        if listener is not None and self.client.event_listener_id != listener:
-            # pyoverkiz registered a new listener (expired, or a new session):
-            # what happened meanwhile is lost, so states are read again.
-            self._resync = True
+            events = []
+        if self.client.event_listener_id != self._listener_id:
+            # A new listener (expired, or a new session, here or in any request
+            # pyoverkiz logged in again for): what happened meanwhile is lost, so
+            # states are read again and the executions checked.
+            old, self._listener_id = self._listener_id, self.client.event_listener_id
+            if old is not None:
+                self._resync = self._reconcile = True
+                await self._async_unregister_old_listener(old)
         return events
+
+    async def _async_unregister_old_listener(self, listener_id: str) -> None:
+        """Let the gateway forget a listener pyoverkiz replaced (if it still has it)."""
+        try:
+            await self.client.unregister_listener(listener_id)
+        except Exception:  # it expires on its own
+            _LOGGER.debug(
+                "Could not unregister listener %s", listener_id, exc_info=True
+            )
 
     def _update_error(self, err: Exception) -> Exception:
         """Return what a failed poll raises: reauth, or unavailable for a while."""
@@ -347,19 +419,42 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
             return ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="authentication_failed"
             )
-        if isinstance(err, (*TRANSIENT_ERRORS, BaseOverkizError)):
-            return UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="update_failed",
-                translation_placeholders={"error": str(err) or type(err).__name__},
-            )
-        return err
+        if self.last_update_success and not isinstance(  # not again at every poll
+            err, (*TRANSIENT_ERRORS, BaseOverkizError)
+        ):
+            log_unexpected(err, "fetching the gateway's events")
+        return UpdateFailed(
+            translation_domain=DOMAIN,
+            translation_key="update_failed",
+            translation_placeholders={"error": str(err) or type(err).__name__},
+        )
 
     async def _async_resync(self) -> None:
         """Read every device again after events may have been lost."""
+        if self._reconcile:
+            await self._async_reconcile_executions()
         devices = self._own_devices(await self.client.get_devices(refresh=True))
         self._resync = False
         self._async_set_devices(devices)
+
+    async def _async_reconcile_executions(self) -> None:
+        """End the tracked executions the gateway no longer runs.
+
+        Their end events went with the old listener; without this a cover would
+        show "closing" until EXECUTION_MAX_AGE. How they ended comes from the
+        history, so a failure is still reported.
+        """
+        known = [e.exec_id for e in self.executions.values()]
+        if known:
+            running = {e.id for e in await self.client.get_current_executions()}
+            if ended := self.executions.drop_ended(known, running):
+                history = {p.id: p for p in await self.client.get_execution_history()}
+                for execution in ended:
+                    end = _history_end(history.get(execution.exec_id))
+                    execution.state = end.state
+                    _LOGGER.debug("Execution %s ended unseen", execution.exec_id)
+                    self._async_execution_ended(execution, end)
+        self._reconcile = False
 
     @callback
     def _async_set_devices(self, devices: dict[str, Device]) -> None:
@@ -473,6 +568,23 @@ def _part_index(device_url: str) -> int:
     """Return ``n`` of a ``#n`` device URL (0 without a suffix)."""
     _, _, index = device_url.partition("#")
     return int(index) if index.isdigit() else 0
+
+
+def _history_end(past: HistoryExecution | None) -> ExecutionEnd:
+    """Return how an execution ended by its history entry (UNKNOWN without)."""
+    if past is None:
+        return ExecutionEnd(state=ExecutionState.UNKNOWN)
+    failed = [
+        {
+            "deviceURL": command.device_url,
+            "command": command.command,
+            "failureType": command.failure_type,
+        }
+        for command in past.commands
+        if command.state == ExecutionState.FAILED
+    ]
+    failure = past.failure_type if past.failure_type != "NO_FAILURE" else None
+    return ExecutionEnd(state=past.state, failure_type=failure, failed_commands=failed)
 
 
 def _failure_type(event: Event) -> str | None:

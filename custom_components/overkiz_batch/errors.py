@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from aiohttp import ClientError
+import logging
+from typing import Final
+
+from aiohttp import (
+    ClientConnectorError,
+    ClientError,
+    ClientPayloadError,
+    ConnectionTimeoutError,
+    ContentTypeError,
+)
 from homeassistant.exceptions import HomeAssistantError
 from pyoverkiz.exceptions import (
     BadCredentialsError,
@@ -26,6 +35,19 @@ from pyoverkiz.exceptions import (
 from .action_queue import ActionQueueClosedError
 from .const import DOMAIN
 from .jobs import JobException
+
+_LOGGER = logging.getLogger(__package__)
+
+# A request failed before it reached the gateway: safe to send again.
+NOT_SENT_ERRORS: Final = (ClientConnectorError, ConnectionTimeoutError)
+
+# The gateway answered, but the answer cannot be read.
+UNREADABLE_ANSWER_ERRORS: Final = (ValueError, ContentTypeError, ClientPayloadError)
+
+
+class ExecutionOutcomeUnknownError(Exception):
+    """A batch was sent, its answer lost, and whether the gateway runs it is unknown."""
+
 
 # The gateway refuses the credentials: only the user can fix this (reauth).
 AUTH_ERRORS: tuple[type[Exception], ...] = (
@@ -57,10 +79,27 @@ RATE_LIMIT_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
+def log_unexpected(err: BaseException, what: str) -> None:
+    """Log an error nobody expected, with its traceback, once per error object.
+
+    The callers of one batch share its error: it is logged for the first one.
+    """
+    if getattr(err, "_overkiz_batch_logged", False):
+        return
+    setattr(err, "_overkiz_batch_logged", True)  # noqa: B010
+    _LOGGER.error("Unexpected error %s", what, exc_info=err)
+
+
 def command_error(err: Exception, command: str) -> HomeAssistantError:
-    """Return the translated error a caller of a command gets for ``err``."""
+    """Return the translated error a caller of a command gets for ``err``.
+
+    Every error gets a translation; an unexpected one is also logged with its
+    traceback.
+    """
     key: str
-    if isinstance(err, JobException):
+    if isinstance(err, ExecutionOutcomeUnknownError):
+        key = "outcome_unknown"
+    elif isinstance(err, JobException):
         key = "device_busy"
     elif isinstance(err, ActionQueueClosedError):
         key = "queue_closed"
@@ -74,12 +113,15 @@ def command_error(err: Exception, command: str) -> HomeAssistantError:
         key = "command_refused"
     elif isinstance(err, (MaintenanceError, ServiceUnavailableError)):
         key = "gateway_unavailable"
+    elif isinstance(err, UNREADABLE_ANSWER_ERRORS):
+        key = "unreadable_answer"
     elif isinstance(err, (TimeoutError, ClientError)):
         key = "cannot_connect"
     elif isinstance(err, BaseOverkizError):
         key = "execution_failed"
     else:
-        raise err
+        log_unexpected(err, f"running {command}")
+        key = "unexpected_error"
     return HomeAssistantError(
         translation_domain=DOMAIN,
         translation_key=key,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from pyoverkiz.enums import ExecutionState
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Collection, Iterable
     from datetime import datetime, timedelta
 
     from pyoverkiz.models import Action
@@ -162,6 +162,22 @@ class ExecutionTracker:
         for execution in expired:
             del self._executions[execution.exec_id]
         return expired
+
+    def drop_ended(
+        self, known: Iterable[str], running: Collection[str]
+    ) -> list[TrackedExecution]:
+        """Forget the executions of ``known`` that are not ``running``; return them.
+
+        For when their end events were lost. ``known`` are the ids tracked before
+        the gateway was asked which executions run, so that an execution started
+        since is not taken for ended.
+        """
+        return [
+            execution
+            for exec_id in known
+            if exec_id not in running
+            and (execution := self._executions.pop(exec_id, None)) is not None
+        ]
 
     def clear(self) -> None:
         """Forget everything (after a new login the gateway's ids are unknown)."""
