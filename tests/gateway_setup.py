@@ -17,7 +17,10 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    MockEntityPlatform,
+)
 
 from custom_components.overkiz_batch.client import SERVERS
 from custom_components.overkiz_batch.const import (
@@ -33,6 +36,7 @@ from custom_components.overkiz_batch.const import (
     DOMAIN,
 )
 from custom_components.overkiz_batch.coordinator import OverkizBatchCoordinator
+from custom_components.overkiz_batch.entity import OverkizBatchEntity
 from simulator import GatewaySimulator
 
 LOCAL_HUB = "somfy_europe"
@@ -113,3 +117,19 @@ async def poll(hass: HomeAssistant, coordinator: OverkizBatchCoordinator) -> Non
     """Fetch the listener's events now, as the timer would."""
     await coordinator.async_refresh()
     await hass.async_block_till_done()
+
+
+class Probe(OverkizBatchEntity):
+    """The smallest platform entity: it only runs commands."""
+
+
+async def add_probes(
+    hass: HomeAssistant, entry: MockConfigEntry, *numbers: int
+) -> list[Probe]:
+    """Add a probe entity for each shutter ``io://<gateway>/<1000 + number>``."""
+    coordinator = coordinator_of(entry)
+    gateway = coordinator.gateway_id
+    probes = [Probe(coordinator, f"io://{gateway}/{1000 + n}") for n in numbers]
+    platform = MockEntityPlatform(hass, domain="lock", platform_name="probe")
+    await platform.async_add_entities(probes)
+    return probes

@@ -9,10 +9,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from pyoverkiz.models import Command
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    MockEntityPlatform,
-)
 
 from custom_components.overkiz_batch import jobs
 from custom_components.overkiz_batch.const import (
@@ -23,26 +19,10 @@ from custom_components.overkiz_batch.const import (
     CONF_REFRESH_THROTTLE,
     DOMAIN,
 )
-from custom_components.overkiz_batch.entity import OverkizBatchEntity
 from simulator import GatewaySimulator
-from tests.gateway_setup import SimFactory, coordinator_of, poll, setup_entry
+from tests.gateway_setup import SimFactory, add_probes, poll, setup_entry
 
 REFRESH = "setup/devices/states/refresh"
-
-
-class Probe(OverkizBatchEntity):
-    """The smallest platform entity: it only runs commands."""
-
-
-async def add_probes(
-    hass: HomeAssistant, entry: MockConfigEntry, *numbers: int
-) -> list[Probe]:
-    coordinator = coordinator_of(entry)
-    gateway = coordinator.gateway_id
-    probes = [Probe(coordinator, f"io://{gateway}/{1000 + n}") for n in numbers]
-    platform = MockEntityPlatform(hass, domain="lock", platform_name="probe")
-    await platform.async_add_entities(probes)
-    return probes
 
 
 async def started(call: asyncio.Future[str]) -> asyncio.Future[str]:

@@ -12,7 +12,6 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from pyoverkiz.models import Action, Command
 import pytest
-from pytest_homeassistant_custom_component.common import MockEntityPlatform
 import yaml
 
 from custom_components.overkiz_batch.const import (
@@ -23,24 +22,11 @@ from custom_components.overkiz_batch.const import (
     SERVICE_EXECUTE_COMMAND,
     SERVICE_FLUSH_QUEUE,
 )
-from custom_components.overkiz_batch.entity import OverkizBatchEntity
 from simulator import GatewaySimulator
 from simulator.houses import default_house
-from tests.gateway_setup import SimFactory, coordinator_of, setup_entry
+from tests.gateway_setup import SimFactory, add_probes, coordinator_of, setup_entry
 
 INTEGRATION = Path(__file__).resolve().parents[1] / "custom_components" / DOMAIN
-
-
-class Probe(OverkizBatchEntity):
-    """A platform entity of the gateway's first shutter."""
-
-
-async def add_probe(hass: HomeAssistant, sim: GatewaySimulator, entry_id: str) -> Probe:
-    coordinator = hass.config_entries.async_get_entry(entry_id).runtime_data
-    probe = Probe(coordinator, f"io://{sim.gateway_id}/1001")
-    platform = MockEntityPlatform(hass, domain="lock", platform_name="probe")
-    await platform.async_add_entities([probe])
-    return probe
 
 
 async def execute(hass: HomeAssistant, **data: object) -> dict[str, object]:
@@ -60,7 +46,7 @@ async def test_execute_command_on_entity_goes_through_its_guard(
         monkeypatch,
         **{CONF_QUEUE_DELAY: 5.0, CONF_BUSY_MODE: BUSY_MODE_REJECT},
     )
-    probe = await add_probe(hass, sim, entry.entry_id)
+    (probe,) = await add_probes(hass, entry, 1)
     call = asyncio.ensure_future(
         execute(hass, entity_id=probe.entity_id, command="setClosure", parameters=[40])
     )
