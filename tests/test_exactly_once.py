@@ -249,3 +249,24 @@ async def test_listener_replaced_by_a_login_is_unregistered(
 
     assert list(sim.core.listeners) == [coordinator.client.event_listener_id]
     assert not coordinator.executions  # its end was not lost
+
+
+async def test_execution_ended_unseen_and_forgotten_by_the_gateway_is_dropped(
+    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No history entry: it ended, how is unknown; no failure is reported."""
+    sim, coordinator, url = await start(hass, make_sim, monkeypatch)
+    events: list[Event] = []
+    hass.bus.async_listen(EVENT_EXECUTION_FAILED, events.append)
+    exec_id = await coordinator.execute_action_group(close(url))
+    sim.expire_listener()
+    await sim.settle()
+    sim.core.history.clear()
+    sim.fail("events/unregister", "SERVER_ERROR_500")  # the old one: left to expire
+
+    await poll(hass, coordinator)
+
+    assert coordinator.last_update_success
+    assert exec_id not in coordinator.executions
+    assert events == []
+    assert sim.stats.calls["events/unregister"] == 1
