@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from homeassistant.core import callback
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.typing import UNDEFINED
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from pyoverkiz.models import Action, Command, Device
 
@@ -68,7 +69,6 @@ class OverkizBatchEntity(CoordinatorEntity[OverkizBatchCoordinator]):
     """
 
     _attr_has_entity_name = True
-    _attr_name: str | None = None
 
     def __init__(self, coordinator: OverkizBatchCoordinator, device_url: str) -> None:
         """Describe the entity from the device as the setup reported it."""
@@ -78,9 +78,15 @@ class OverkizBatchEntity(CoordinatorEntity[OverkizBatchCoordinator]):
         self._attr_unique_id = device_url
         self._attr_assumed_state = not device.states
         self._attr_device_info = coordinator.device_info(device)
+        description = getattr(self, "entity_description", None)
         if "name" not in self._attr_device_info:
             # A further part of a device (a heater's sensor): named on its own.
             self._attr_name = device.label
+        elif description is None or (
+            description.translation_key is None and description.name is UNDEFINED
+        ):
+            # The device's main entity: named after the device alone.
+            self._attr_name = None
 
     @property
     def device(self) -> Device:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers.typing import UNDEFINED
 from pyoverkiz.enums import Protocol
 from pyoverkiz.models import Command, Device
 
@@ -19,7 +18,6 @@ from .entity import OverkizBatchEntity
 
 if TYPE_CHECKING:
     from homeassistant.helpers.entity import EntityDescription
-    from homeassistant.helpers.typing import UndefinedType
 
     from .coordinator import OverkizBatchCoordinator
 
@@ -89,27 +87,15 @@ class OverkizBatchDeviceEntity(OverkizBatchEntity):
         description: EntityDescription,
         unique_id_suffix: str | None = None,
     ) -> None:
-        """Attach the description; a second entity of a device gets a suffix."""
-        super().__init__(coordinator, device_url)
+        """Attach the description; a second entity of a device gets a suffix.
+
+        The description decides the name: a translation key names a further
+        entity of the device, none leaves the device's name alone.
+        """
         self.entity_description = description
+        super().__init__(coordinator, device_url)
         if unique_id_suffix:
             self._attr_unique_id = f"{device_url}_{unique_id_suffix}"
-
-    def _name_internal(
-        self,
-        device_class_name: str | None,
-        platform_translations: dict[str, str],
-    ) -> str | UndefinedType | None:
-        """Name a second entity of a device by its translation key.
-
-        The base entity names every entity after its device (``_attr_name`` None),
-        which hides the translated name Home Assistant would otherwise use.
-        """
-        if self.entity_description.name is UNDEFINED and (
-            key := self._name_translation_key
-        ):
-            return platform_translations.get(key, UNDEFINED)
-        return super()._name_internal(device_class_name, platform_translations)
 
     def state_of(self, name: str | None) -> Any:
         """Return the value of one of the device's states."""
