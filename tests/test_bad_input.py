@@ -328,6 +328,30 @@ async def test_unknown_command(hass: HomeAssistant, gateway: Any) -> None:
     await still_works(hass, sim, url)
 
 
+async def test_device_just_removed(hass: HomeAssistant, gateway: Any) -> None:
+    """The gateway dropped the device, its entity is not gone yet: a clear error.
+
+    (Home Assistant's own services skip the entity, unavailable by then.)
+    """
+    sim, entry = gateway
+    url = sim.device_urls[0]
+    entity_id = covers_of(entry)[url]
+    coordinator: OverkizBatchCoordinator = entry.runtime_data
+    del coordinator.data[url]  # as a poll does, before the entity is removed
+
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            SERVICE_EXECUTE_COMMAND,
+            {"entity_id": entity_id, "command": "close"},
+            blocking=True,
+        )
+    assert_translated(err.value)
+    assert err.value.translation_key == "unknown_device"
+    assert sim.stats.calls["exec/apply"] == 0
+    await still_works(hass, sim, sim.device_urls[1])
+
+
 @pytest.mark.parametrize(
     ("command", "parameters", "key"),
     [

@@ -91,6 +91,30 @@ async def test_execute_command_on_device(
     assert sim.stats.device_commands[by_id] == [("setClosure", [7])]
 
 
+async def test_execute_command_on_multi_part_device_targets_its_main_part(
+    hass: HomeAssistant,
+    sim: GatewaySimulator,
+    monkeypatch: pytest.MonkeyPatch,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """The registry knows a heater by its base URL; its commands go to ``#1``."""
+    entry = await setup_entry(hass, sim, monkeypatch)
+    base = f"io://{sim.gateway_id}/4002"
+    device = device_registry.async_get_device_by_identifier(
+        (DOMAIN, base), entry.entry_id
+    )
+    assert device is not None
+
+    response = await execute(
+        hass, device_id=device.id, command="setTargetTemperature", parameters=21
+    )
+
+    assert response["exec_id"] in coordinator_of(entry).executions
+    await sim.settle()
+    assert sim.stats.device_commands[f"{base}#1"] == [("setTargetTemperature", [21])]
+    assert f"{base}#2" not in sim.stats.device_commands
+
+
 @pytest.mark.parametrize(
     ("data", "key"),
     [

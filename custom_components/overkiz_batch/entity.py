@@ -6,12 +6,12 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from homeassistant.core import callback
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.typing import UNDEFINED
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from pyoverkiz.models import Action, Command, Device
 
-from .const import STOP_COMMANDS
+from .const import DOMAIN, STOP_COMMANDS
 from .coordinator import (
     OverkizBatchConfigEntry,
     OverkizBatchCoordinator,
@@ -90,8 +90,18 @@ class OverkizBatchEntity(CoordinatorEntity[OverkizBatchCoordinator]):
 
     @property
     def device(self) -> Device:
-        """Return the device, as last updated by the gateway's events."""
-        return self.coordinator.data[self.device_url]
+        """Return the device, as last updated by the gateway's events.
+
+        Raises the translated unknown_device error when the gateway just removed
+        it (the entity goes a moment later): a command for it cannot be sent.
+        """
+        if (device := self.coordinator.data.get(self.device_url)) is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="unknown_device",
+                translation_placeholders={"device": self.device_url},
+            )
+        return device
 
     @property
     def available(self) -> bool:

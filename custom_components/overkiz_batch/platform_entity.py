@@ -14,6 +14,7 @@ from pyoverkiz.enums import Protocol
 from pyoverkiz.models import Command, Device
 
 from .const import DOMAIN
+from .coordinator import base_device_url
 from .entity import OverkizBatchEntity
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from .coordinator import OverkizBatchCoordinator
 
 # RTS moves run for a duration given as their last parameter; 0 lets the motor
-# use its own (pyoverkiz 2.3 would add one itself, 2.1 does not).
+# use its own. pyoverkiz (2.1 and 2.3 alike) adds none unless asked to.
 RTS_DURATION = 0
 
 
@@ -103,7 +104,7 @@ class OverkizBatchDeviceEntity(OverkizBatchEntity):
 
     def linked_device(self, index: int) -> Device | None:
         """Return the sub-device ``#index`` of this device (a heater's sensor)."""
-        base = self.device.identifier.base_device_url
+        base = base_device_url(self.device_url)
         return self.coordinator.data.get(f"{base}#{index}")
 
     def supports(self, command: str | None) -> bool:

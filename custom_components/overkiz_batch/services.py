@@ -27,6 +27,7 @@ from .const import (
     SERVICE_EXECUTE_COMMAND,
     SERVICE_FLUSH_QUEUE,
 )
+from .coordinator import base_device_url
 
 if TYPE_CHECKING:
     from .coordinator import OverkizBatchConfigEntry, OverkizBatchCoordinator
@@ -75,19 +76,37 @@ def _find_entity(hass: HomeAssistant, entity_id: str) -> OverkizBatchEntity:
 
 def _find_device(
     hass: HomeAssistant, device_url: str
-) -> tuple[OverkizBatchCoordinator, str]:
+) -> tuple[OverkizBatchCoordinator, Device]:
     for coordinator in _loaded_coordinators(hass):
-        if device_url in coordinator.data:
-            return coordinator, device_url
+        if (device := coordinator.data.get(device_url)) is not None:
+            return coordinator, device
     raise _validation_error("unknown_device", device=device_url)
 
 
+def _main_part_url(hass: HomeAssistant, base: str) -> str:
+    """Return the URL of the part that runs a device's commands (lowest ``#n``).
+
+    The registry knows a device by its URL without ``#n``; a device in parts (a
+    heater ``#1`` and its sensor ``#2``) is driven through its first part.
+    """
+    for coordinator in _loaded_coordinators(hass):
+        parts = [url for url in coordinator.data if base_device_url(url) == base]
+        if parts:
+            return min(parts, key=_part_number)
+    return base
+
+
+def _part_number(device_url: str) -> int:
+    _, _, number = device_url.partition("#")
+    return int(number) if number.isdigit() else 0
+
+
 def _device_url_of(hass: HomeAssistant, device_id: str) -> str:
-    """Return the Overkiz device URL of a device registry id."""
+    """Return the Overkiz device URL of a device registry id (its main part)."""
     device = dr.async_get(hass).async_get(device_id)
     for domain, identifier in device.identifiers if device else ():
         if domain == DOMAIN and "://" in identifier:
-            return identifier
+            return _main_part_url(hass, identifier)
     raise _validation_error("unknown_device", device=device_id)
 
 
@@ -132,8 +151,8 @@ async def _async_execute_command(call: ServiceCall) -> ServiceResponse:
         device_url = call.data.get(ATTR_DEVICE_URL) or _device_url_of(
             hass, call.data[ATTR_DEVICE_ID]
         )
-        coordinator, device_url = _find_device(hass, device_url)
-        _check_command(coordinator.data[device_url], command)
+        coordinator, device = _find_device(hass, device_url)
+        _check_command(device, command)
         try:
             exec_id = await coordinator.execute_action_group(
                 [Action(device_url=device_url, commands=[command])]
