@@ -143,6 +143,12 @@ class ApiServer:
         sim.stats.calls[route.name] += 1
         if route.name == "login" and sim.mode != "cloud":
             raise api_error("NO_SUCH_RESOURCE")
+        if (
+            route.name == "history/executions"
+            and sim.mode == "local"
+            and not sim.local_history
+        ):
+            raise api_error("NO_SUCH_RESOURCE")
         if sim.is_down and sim.mode == "local":
             raise _DroppedError
         self._in_flight += 1

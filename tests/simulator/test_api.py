@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Literal
 
 import aiohttp
 from pyoverkiz.auth.credentials import (
@@ -14,6 +14,7 @@ from pyoverkiz.client import OverkizClient
 from pyoverkiz.enums import ExecutionState
 from pyoverkiz.exceptions import (
     BadCredentialsError,
+    BaseOverkizError,
     DuplicateActionOnDeviceError,
     ExecutionQueueFullError,
     InvalidCommandError,
@@ -429,3 +430,18 @@ async def test_cloud_login(cloud_sim: GatewaySimulator) -> None:
     async with connect(cloud_sim) as client:
         assert await client.get_devices()
     assert cloud_sim.stats.calls["login"] == 2
+
+
+@pytest.mark.parametrize("mode", ["local", "cloud"])
+async def test_history_can_be_refused_in_local_mode_as_real_gateways_do(
+    mode: Literal["local", "cloud"],
+) -> None:
+    async with (
+        GatewaySimulator(mode=mode, speed=1000, local_history=False) as sim,
+        connect(sim) as client,
+    ):
+        if mode == "local":
+            with pytest.raises(BaseOverkizError, match="No such resource"):
+                await client.get_execution_history()
+        else:  # the cloud keeps it
+            assert await client.get_execution_history() == []
