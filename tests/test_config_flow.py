@@ -465,6 +465,37 @@ async def test_local_errors(hass: HomeAssistant, local_sim: GatewaySimulator) ->
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
+@pytest.mark.usefixtures("mock_setup_entry")
+async def test_connection_tests_close_their_sessions(
+    hass: HomeAssistant,
+    local_sim: GatewaySimulator,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Each try gets a session for itself alone: closed once tried, ok or not."""
+    made: list[Any] = []
+
+    def recording_create_client(*args: Any) -> Any:
+        made.append(client := create_client(*args))
+        return client
+
+    monkeypatch.setattr(config_flow, "create_client", recording_create_client)
+    result = await start_local(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], local_input(local_sim, token="not-a-token")
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], local_input(local_sim)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+    assert len(made) == 2
+    assert len({id(client.session) for client in made}) == 2
+    assert all(client.session.closed for client in made)
+    assert "closes the Home Assistant aiohttp session" not in caplog.text
+
+
 @pytest.mark.parametrize(
     ("exc", "hub", "error", "placeholders"),
     [

@@ -61,7 +61,6 @@ class OverkizBatchClimate(OverkizBatchDeviceEntity, ClimateEntity):
 
     entity_description: OverkizClimateDescription
     _attr_temperature_unit = UnitOfTemperature.CELSIUS
-    _enable_turn_on_off_backwards_compatibility = False
 
     def __init__(
         self,

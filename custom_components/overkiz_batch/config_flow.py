@@ -304,10 +304,15 @@ class OverkizBatchConfigFlow(ConfigFlow, domain=DOMAIN):
     async def _async_fetch_gateways(self, data: Mapping[str, Any]) -> list[Gateway]:
         """Log in with the entry data and list the gateways it reaches."""
         client = create_client(self.hass, data)
-        # No listener is registered, so nothing to close; the session is Home
-        # Assistant's to close.
-        await client.login(register_event_listener=False)
-        gateways = await client.get_gateways()
+        # No listener is registered; the session was made for this try alone, so
+        # it is let go now rather than kept until Home Assistant stops. detach(),
+        # as Home Assistant does itself: its sessions share one connector, and
+        # close() only reports misuse.
+        try:
+            await client.login(register_event_listener=False)
+            gateways = await client.get_gateways()
+        finally:
+            client.session.detach()
         if not gateways:
             raise NoGatewayError
         return gateways
