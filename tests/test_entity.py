@@ -65,11 +65,10 @@ async def test_reject_mode_refuses_a_command_while_one_is_in_flight(
     with pytest.raises(HomeAssistantError) as err:
         await probe.async_execute("open")
     assert err.value.translation_key == "device_busy"
-    # A stop is never held back, and joins the batch waiting to go.
+    # A stop is never held back: it goes at once, right after the close's batch.
     stop = await started(asyncio.ensure_future(probe.async_execute("stop")))
 
-    await probe.coordinator.flush_action_queue()
-    assert await first == await stop
+    assert await first != await stop
     await sim.settle()
     url = probe.device_url
     assert sim.stats.device_commands[url] == [("close", []), ("stop", [])]
@@ -102,6 +101,67 @@ async def test_queue_mode_runs_commands_in_order_in_later_batches(
     assert sim.stats.device_commands[probe.device_url] == [
         ("close", []),
         ("setClosure", [30]),
+    ]
+
+
+async def test_stop_goes_out_on_its_own_right_after_the_move(
+    hass: HomeAssistant, sim: GatewaySimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stop merged after a close (``[close, stop]``) would do nothing."""
+    entry = await setup_entry(hass, sim, monkeypatch, **{CONF_QUEUE_DELAY: 5.0})
+    probe, other = await add_probes(hass, entry, 1, 2)
+    close = await started(asyncio.ensure_future(probe.async_execute("close")))
+
+    stop_id = await probe.async_execute("stop")
+
+    # The stop did not wait for the 5 s window: the close went first, then the
+    # stop as an execution of its own that cancels the close's move.
+    close_id = await close
+    assert close_id != stop_id
+    assert sim.stats.calls["exec/apply"] == 2
+    # A command issued afterwards opens a new batch: it does not join the stop's.
+    later = await started(asyncio.ensure_future(other.async_execute("open")))
+    assert probe.coordinator.get_pending_actions_count() == 1
+    await probe.coordinator.flush_action_queue()
+    assert await later not in (close_id, stop_id)
+    await sim.settle()
+    assert sim.stats.device_commands[probe.device_url] == [("close", []), ("stop", [])]
+
+
+async def test_command_waiting_for_the_guard_gives_up_after_a_stop(
+    hass: HomeAssistant, sim: GatewaySimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Released after the stop, it would move the shutter again."""
+    entry = await setup_entry(
+        hass,
+        sim,
+        monkeypatch,
+        **{CONF_QUEUE_DELAY: 5.0, CONF_BUSY_MODE: BUSY_MODE_QUEUE},
+    )
+    (probe,) = await add_probes(hass, entry, 1)
+    close = await started(asyncio.ensure_future(probe.async_execute("close")))
+    waiting = await started(
+        asyncio.ensure_future(
+            probe.async_execute(Command(name="setClosure", parameters=[50]))
+        )
+    )
+
+    await probe.async_execute("stop")
+
+    assert await close
+    with pytest.raises(HomeAssistantError) as err:
+        await waiting
+    assert err.value.translation_domain == DOMAIN
+    assert err.value.translation_key == "superseded_by_stop"
+    # A command issued after the stop runs as usual.
+    await asyncio.gather(
+        probe.async_execute("open"), probe.coordinator.flush_action_queue()
+    )
+    await sim.settle()
+    assert sim.stats.device_commands[probe.device_url] == [
+        ("close", []),
+        ("stop", []),
+        ("open", []),
     ]
 
 

@@ -74,6 +74,7 @@ class OverkizBatchEntity(CoordinatorEntity[OverkizBatchCoordinator]):
         """Describe the entity from the device as the setup reported it."""
         super().__init__(coordinator)
         self.device_url = device_url
+        self._stops = 0  # stops issued so far: a command waiting since gives up
         device = coordinator.data[device_url]
         self._attr_unique_id = device_url
         self._attr_assumed_state = not device.states
@@ -153,9 +154,10 @@ class OverkizBatchEntity(CoordinatorEntity[OverkizBatchCoordinator]):
         exec_id: str | None
         try:
             if all(str(c.name) in STOP_COMMANDS for c in action.commands):
-                exec_id = await self._async_execute_now(action)
+                self._stops += 1
+                exec_id = await self._async_stop(action)
             else:
-                exec_id = await self._async_execute_guarded(action)
+                exec_id = await self._async_execute_guarded(action, self._stops, names)
         except HomeAssistantError:
             raise
         except Exception as err:
@@ -166,9 +168,37 @@ class OverkizBatchEntity(CoordinatorEntity[OverkizBatchCoordinator]):
         return exec_id
 
     @Job(name="overkiz_batch_entity_execute", concurrency=_busy_concurrency)
-    async def _async_execute_guarded(self, action: Action) -> str:
-        """One command at a time per entity, until the gateway accepted it."""
+    async def _async_execute_guarded(
+        self, action: Action, stops: int, names: str
+    ) -> str:
+        """One command at a time per entity, until the gateway accepted it.
+
+        A command that waited here while a stop went out gives up (``stops`` is
+        the count of stops it was issued after): sent now, it would undo the stop.
+        """
+        if stops != self._stops:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="superseded_by_stop",
+                translation_placeholders={"command": names},
+            )
         return await self._async_execute_now(action)
+
+    async def _async_stop(self, action: Action) -> str:
+        """Send a stop as its own execution, right after what is queued already.
+
+        Merged into the open batch it would follow the move it should cancel
+        (``[close, stop]`` in one action: the gateway runs both, the stop does
+        nothing). So the open batch is closed first, the stop gets a batch of
+        its own and that one is sent at once. Both steps start eagerly: nothing
+        else can join the stop's batch ahead of it.
+        """
+        hass = self.hass
+        flush = self.coordinator.flush_action_queue
+        hass.async_create_task(flush(), eager_start=True)  # closes the open batch
+        stop = hass.async_create_task(self._async_execute_now(action), eager_start=True)
+        hass.async_create_task(flush(), eager_start=True)  # sends the stop's batch
+        return await stop
 
     async def _async_execute_now(self, action: Action) -> str:
         return await self.coordinator.execute_action_group(
