@@ -486,6 +486,48 @@ async def test_cloud_gateway_down_event(
     assert coordinator.gateway_alive
 
 
+@pytest.mark.usefixtures("no_retry_waits")
+async def test_gateway_back_while_its_events_were_lost(
+    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cloud outage hides the gateway's return: the resync reads it again."""
+    sim = await make_sim(mode="cloud")
+    entry = await setup_entry(hass, sim, monkeypatch)
+    coordinator = coordinator_of(entry)
+    sim.go_down()
+    await poll(hass, coordinator)
+    assert not coordinator.gateway_alive
+
+    sim.fail("events/fetch", "SERVICE_UNAVAILABLE_503", count=10)
+    await poll(hass, coordinator)
+    assert not coordinator.last_update_success
+    sim.go_up()
+    sim.expire_listener()  # its GatewayAliveEvent goes with it
+    sim.clear_faults()
+    await poll(hass, coordinator)
+
+    assert coordinator.last_update_success
+    assert coordinator.gateway_alive
+
+
+async def test_fast_polling_resumes_after_a_failed_poll(
+    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim = await make_sim(speed=1)
+    entry = await setup_entry(hass, sim, monkeypatch)
+    coordinator = coordinator_of(entry)
+    await coordinator.execute_action_group([action(shutter(sim), "close")])
+    sim.fail("events/fetch", "SERVER_ERROR_500")
+
+    await poll(hass, coordinator)
+    assert coordinator.update_interval == UPDATE_INTERVAL_LOCAL
+    await poll(hass, coordinator)
+
+    assert coordinator.last_update_success
+    assert coordinator.executions  # still running
+    assert coordinator.update_interval == UPDATE_INTERVAL_EXECUTING
+
+
 # Devices appearing and disappearing.
 
 
@@ -648,6 +690,21 @@ async def test_unload_while_gateway_is_down(
     sim.go_down()
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert entry.state is ConfigEntryState.NOT_LOADED
+
+
+async def test_unload_after_a_new_login_unregisters_the_old_listener(
+    hass: HomeAssistant, sim: GatewaySimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyoverkiz 2.3 clears the listener id at a new login, until the next fetch."""
+    entry = await setup_entry(hass, sim, monkeypatch)
+    coordinator = coordinator_of(entry)
+    sim.fail("exec/apply", "NOT_AUTHENTICATED")  # the client logs in again
+    await coordinator.execute_action_group([action(shutter(sim), "close")])
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+    assert sim.stats.calls["events/unregister"] == 1
+    assert not sim.core.listeners
 
 
 async def test_pending_actions_sensor(

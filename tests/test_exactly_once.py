@@ -15,11 +15,15 @@ from homeassistant.components.cover import DOMAIN as COVER_DOMAIN, SERVICE_CLOSE
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.update_coordinator import UpdateFailed
+from pyoverkiz.exceptions import NotAuthenticatedError, TooManyExecutionsError
 from pyoverkiz.models import Action, Command
 import pytest
 
 from custom_components.overkiz_batch.const import DOMAIN, EVENT_EXECUTION_FAILED
-from custom_components.overkiz_batch.coordinator import OverkizBatchCoordinator
+from custom_components.overkiz_batch.coordinator import (
+    LOOKUP_RECHECK_DELAY,
+    OverkizBatchCoordinator,
+)
 from custom_components.overkiz_batch.errors import ExecutionOutcomeUnknownError
 from simulator import GatewaySimulator
 from tests.gateway_setup import SimFactory, coordinator_of, poll, setup_entry
@@ -69,6 +73,9 @@ async def start(
 
 
 @pytest.mark.parametrize(
+    "local_history", [True, False], ids=["with history", "no history (local API)"]
+)
+@pytest.mark.parametrize(
     ("after", "sends"),
     [
         pytest.param(True, 1, id="answer lost: the running execution"),
@@ -81,8 +88,13 @@ async def test_lost_connection_runs_the_batch_once(
     monkeypatch: pytest.MonkeyPatch,
     after: bool,
     sends: int,
+    local_history: bool,
 ) -> None:
-    sim, coordinator, url = await start(hass, make_sim, monkeypatch)
+    sim, coordinator, url = await start(
+        hass, make_sim, monkeypatch, local_history=local_history
+    )
+    waits: list[float] = []
+    monkeypatch.setattr(coordinator, "sleep", _record(waits))
     sim.drop("exec/apply", after=after)  # after: the gateway took it
 
     exec_id = await coordinator.execute_action_group(close(url))
@@ -91,6 +103,89 @@ async def test_lost_connection_runs_the_batch_once(
     assert sim.stats.calls["exec/apply"] == sends
     assert exec_id in gateway_exec_ids(sim)
     assert ran(sim, url) == 1
+    assert waits == ([] if after else [LOOKUP_RECHECK_DELAY])
+
+
+def _record(waits: list[float]) -> Any:
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    return sleep
+
+
+async def test_batch_registered_late_after_a_drop_is_not_sent_again(
+    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The connection dropped after the request was sent; the gateway lists it late."""
+    sim, coordinator, url = await start(hass, make_sim, monkeypatch)
+    client = coordinator.client
+    running = client.get_current_executions
+    asked: list[bool] = []
+
+    async def not_yet_listed() -> Any:
+        listed = await running()
+        asked.append(True)
+        return listed if len(asked) > 1 else []
+
+    monkeypatch.setattr(client, "get_current_executions", not_yet_listed)
+    monkeypatch.setattr(coordinator, "sleep", _record([]))
+    sim.drop("exec/apply", after=True)
+
+    exec_id = await coordinator.execute_action_group(close(url))
+    await sim.settle()
+
+    assert len(asked) == 2  # looked again after the wait
+    assert sim.stats.calls["exec/apply"] == 1
+    assert exec_id in gateway_exec_ids(sim)
+    assert ran(sim, url) == 1
+
+
+async def test_unclear_answer_without_history_is_unknown_to_the_caller(
+    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not running and no history to look in: it may have run already."""
+    sim, coordinator, url = await start(
+        hass, make_sim, monkeypatch, local_history=False
+    )
+    sim.fail("exec/apply", "MALFORMED_JSON")
+
+    err = await close_cover_fails(hass, coordinator, url)
+
+    assert err.translation_key == "outcome_unknown"
+    assert sim.stats.calls["exec/apply"] == 1
+
+
+async def test_busy_gateway_is_left_to_the_queue(
+    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyoverkiz would retry TOO_MANY_EXECUTIONS for minutes; the client sends once."""
+    sim, coordinator, url = await start(hass, make_sim, monkeypatch)
+    sim.fail("exec/apply", "TOO_MANY_EXECUTIONS")
+
+    with pytest.raises(TooManyExecutionsError):
+        await coordinator.client.execute_action_group(actions=close(url), label="x")
+    assert sim.stats.calls["exec/apply"] == 1
+    assert ran(sim, url) == 0
+
+
+@pytest.mark.parametrize("failures", [1, 2])
+async def test_lost_login_is_retried_once(
+    hass: HomeAssistant,
+    make_sim: SimFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    failures: int,
+) -> None:
+    sim, coordinator, url = await start(hass, make_sim, monkeypatch)
+    sim.fail("exec/apply", "NOT_AUTHENTICATED", count=failures)
+
+    if failures == 1:
+        await coordinator.client.execute_action_group(actions=close(url), label="x")
+    else:
+        with pytest.raises(NotAuthenticatedError):
+            await coordinator.client.execute_action_group(actions=close(url), label="x")
+    await sim.settle()
+    assert sim.stats.calls["exec/apply"] == 2
+    assert ran(sim, url) == (1 if failures == 1 else 0)
 
 
 async def test_lost_answer_of_a_finished_batch_is_found_in_history(
@@ -270,3 +365,24 @@ async def test_execution_ended_unseen_and_forgotten_by_the_gateway_is_dropped(
     assert exec_id not in coordinator.executions
     assert events == []
     assert sim.stats.calls["events/unregister"] == 1
+
+
+async def test_execution_ended_unseen_on_a_gateway_without_history(
+    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The local API has no history: the poll still succeeds, the end is unknown."""
+    sim, coordinator, url = await start(
+        hass, make_sim, monkeypatch, local_history=False
+    )
+    events: list[Event] = []
+    hass.bus.async_listen(EVENT_EXECUTION_FAILED, events.append)
+    exec_id = await coordinator.execute_action_group(close(url))
+    sim.expire_listener()
+    await sim.settle()
+
+    await poll(hass, coordinator)
+
+    assert coordinator.last_update_success
+    assert exec_id not in coordinator.executions
+    assert events == []
+    assert sim.stats.calls["history/executions"] == 1

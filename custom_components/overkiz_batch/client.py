@@ -20,7 +20,9 @@ from pyoverkiz.auth.credentials import (
 )
 from pyoverkiz.client import OverkizClient
 from pyoverkiz.const import SERVERS_WITH_LOCAL_API, SUPPORTED_SERVERS
-from pyoverkiz.enums import Server
+from pyoverkiz.enums import ExecutionMode, Server
+from pyoverkiz.exceptions import NotAuthenticatedError
+from pyoverkiz.serializers import prepare_payload
 from pyoverkiz.utils import create_local_server_config
 
 from .const import API_TYPE_LOCAL, CONF_API_TYPE, CONF_HUB
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping
 
     from homeassistant.core import HomeAssistant
-    from pyoverkiz.models import ServerConfig
+    from pyoverkiz.models import Action, ServerConfig
 
 # The cloud servers a user can pick, by hub key. A mutable copy of pyoverkiz's
 # read-only mapping, so tests can point a hub at the simulator.
@@ -63,6 +65,31 @@ class BatchClient(OverkizClient):
     ``exec/apply`` is sent again only when the connection never opened; the
     coordinator finds out what became of it after any other failure.
     """
+
+    async def execute_action_group(
+        self,
+        *,
+        actions: list[Action],
+        mode: ExecutionMode | None = None,
+        label: str | None = "pyOverkiz",
+    ) -> str:
+        """Send one action group now, as pyoverkiz does, with fewer retries.
+
+        pyoverkiz retries a busy gateway (TooManyExecutionsError) for up to five
+        minutes, blocking our queue, which owns back pressure and its deadline.
+        Only a lost login is retried: nothing ran then.
+        """
+        actions = self._apply_rts_duration(actions)
+        payload = prepare_payload(
+            {"label": label, "actions": [a.to_payload() for a in actions]}
+        )
+        path = f"exec/apply/{mode.value}" if mode else "exec/apply"
+        try:
+            response = await self._post(path, payload)
+        except NotAuthenticatedError:
+            await self.login(register_event_listener=False)
+            response = await self._post(path, payload)
+        return str(response["execId"])
 
     async def _post(
         self,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 import logging
 import secrets
@@ -70,6 +71,10 @@ _LOGGER = logging.getLogger(__package__)
 type OverkizBatchConfigEntry = ConfigEntry[OverkizBatchCoordinator]
 type DevicesListener = Callable[[list[Device]], None]
 
+# After a dropped connection the gateway may register the batch a moment later:
+# seconds to wait before looking again, and sending it again if still absent.
+LOOKUP_RECHECK_DELAY = 1.0
+
 
 def queue_settings(options: Any) -> ActionQueueSettings:
     """Return the action queue settings the entry options ask for."""
@@ -133,6 +138,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         self._listener_id = client.event_listener_id
         self._reconcile = False  # ask the gateway which executions still run
         self.gateway_device_id = ""  # device registry id, once registered
+        self.sleep: Callable[[float], Awaitable[object]] = asyncio.sleep  # for tests
 
     def _own_devices(self, devices: list[Device]) -> dict[str, Device]:
         """Keep the devices of our gateway (an account may hold several)."""
@@ -203,7 +209,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
             raise  # the gateway's answer, or nothing was sent
         except Exception as err:
             try:
-                exec_id = await self._async_find_execution(tagged)
+                exec_id = await self._async_find_execution(tagged, err)
             except Exception as lookup_err:
                 raise ExecutionOutcomeUnknownError(
                     f"{str(err) or type(err).__name__}, then"
@@ -220,15 +226,35 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
                 ) from err
             raise
 
-    async def _async_find_execution(self, label: str) -> str | None:
-        """Return the id of the execution with this label, running or past."""
+    async def _async_find_execution(self, label: str, err: Exception) -> str | None:
+        """Return the id of the execution with this label, running or past.
+
+        After a dropped connection (``err``), which the batch is sent again for
+        when absent, the gateway gets a moment to register it first; and when
+        it keeps no history (the local API), not running counts as absent.
+        """
+        if (exec_id := await self._async_find_running(label)) is not None:
+            return exec_id
+        resend = isinstance(err, ServerDisconnectedError)
+        if resend:
+            await self.sleep(LOOKUP_RECHECK_DELAY)
+            if (exec_id := await self._async_find_running(label)) is not None:
+                return exec_id
+        try:
+            history = await self.client.get_execution_history()
+        except Exception:
+            if not resend:
+                raise
+            _LOGGER.debug("No execution history to look %s up in", label)
+            return None
+        return next((past.id for past in history if past.label == label), None)
+
+    async def _async_find_running(self, label: str) -> str | None:
+        """Return the id of the running execution with this label."""
         for execution in await self.client.get_current_executions():
             group = execution.action_group
             if group is not None and group.label == label:
                 return execution.id
-        for past in await self.client.get_execution_history():
-            if past.label == label:
-                return past.id
         return None
 
     async def execute_action_group(
@@ -377,8 +403,10 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
                 await self._async_resync()
         except Exception as err:
             raise self._update_error(err) from err
-        if not self.executions:
-            self.update_interval = self.idle_interval
+        # Fast while executions run, even when a failed poll slowed it down.
+        self.update_interval = (
+            UPDATE_INTERVAL_EXECUTING if self.executions else self.idle_interval
+        )
         return self.data
 
     async def _async_fetch_events(self) -> list[Event]:
@@ -430,12 +458,17 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         )
 
     async def _async_resync(self) -> None:
-        """Read every device again after events may have been lost."""
+        """Read every device, and our gateway, again after events may have been lost."""
         if self._reconcile:
             await self._async_reconcile_executions()
         devices = self._own_devices(await self.client.get_devices(refresh=True))
+        gateways = await self.client.get_gateways(refresh=True)
         self._resync = False
         self._async_set_devices(devices)
+        for gateway in gateways:  # its GATEWAY_ALIVE may be among the lost events
+            if gateway.gateway_id == self.gateway_id:
+                self.gateway = gateway
+                self.gateway_alive = gateway.alive is not False
 
     async def _async_reconcile_executions(self) -> None:
         """End the tracked executions the gateway no longer runs.
@@ -447,14 +480,24 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         known = [e.exec_id for e in self.executions.values()]
         if known:
             running = {e.id for e in await self.client.get_current_executions()}
+            history: dict[str, HistoryExecution] = {}
+            if not running.issuperset(known):
+                history = await self._async_history()
             if ended := self.executions.drop_ended(known, running):
-                history = {p.id: p for p in await self.client.get_execution_history()}
                 for execution in ended:
                     end = _history_end(history.get(execution.exec_id))
                     execution.state = end.state
                     _LOGGER.debug("Execution %s ended unseen", execution.exec_id)
                     self._async_execution_ended(execution, end)
         self._reconcile = False
+
+    async def _async_history(self) -> dict[str, HistoryExecution]:
+        """Return the gateway's past executions by id; none where it keeps none."""
+        try:
+            return {p.id: p for p in await self.client.get_execution_history()}
+        except Exception:  # the local API has no history: their end is unknown
+            _LOGGER.debug("No execution history to reconcile with", exc_info=True)
+            return {}
 
     @callback
     def _async_set_devices(self, devices: dict[str, Device]) -> None:
@@ -556,7 +599,11 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         """Send the queued commands, then let the gateway forget our listener."""
         await self.async_shutdown()  # no more polls
         await self.queue.shutdown()
-        if self.client.event_listener_id is None:
+        current = self.client.event_listener_id
+        if self._listener_id not in (None, current):
+            # A new login replaced it (2.1) or cleared it until the next fetch (2.3).
+            await self._async_unregister_old_listener(self._listener_id)
+        if current is None:
             return
         try:
             await self.client.unregister_event_listener()
