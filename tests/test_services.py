@@ -155,6 +155,23 @@ async def test_execute_command_on_gateway_device_is_refused(
     assert err.value.translation_key == "unknown_device"
 
 
+async def test_execute_command_on_device_the_gateway_no_longer_has(
+    hass: HomeAssistant,
+    sim: GatewaySimulator,
+    monkeypatch: pytest.MonkeyPatch,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    entry = await setup_entry(hass, sim, monkeypatch)
+    gone = device_registry.async_get_or_create(
+        config_entry_id=entry.entry_id,
+        identifiers={(DOMAIN, f"io://{sim.gateway_id}/9999")},
+    )
+    with pytest.raises(ServiceValidationError) as err:
+        await execute(hass, device_id=gone.id, command="close")
+    assert err.value.translation_key == "unknown_device"
+    assert sim.stats.calls["exec/apply"] == 0
+
+
 @pytest.mark.usefixtures("no_retry_waits")
 async def test_execute_command_gateway_error_is_translated(
     hass: HomeAssistant, sim: GatewaySimulator, monkeypatch: pytest.MonkeyPatch
