@@ -682,3 +682,30 @@ async def test_stats_are_plain_data(
         "failures": 0,
         "largest_batch": 3,
     }
+
+
+async def test_on_change_follows_the_pending_count(
+    gateway: FakeGateway, fake_time: FakeTime
+) -> None:
+    """Told at each change, also when no caller waits for the batch any more."""
+    counts: list[int] = []
+    queue = ActionQueue(
+        gateway,
+        ActionQueueSettings(delay=1.0),
+        clock=fake_time.clock,
+        sleep=fake_time.sleep,
+        call_later=fake_time.call_later,
+        on_change=lambda: counts.append(queue.get_pending_actions_count()),
+    )
+    first = asyncio.create_task(queue.add([act(DEV[1], "close")]))
+    second = asyncio.create_task(queue.add([act(DEV[2], "close")]))
+    await turns()
+    assert counts == [1, 2]
+
+    first.cancel()
+    second.cancel()
+    await fake_time.advance(1.0)
+
+    assert gateway.accepted == [[(DEV[1], ["close"]), (DEV[2], ["close"])]]
+    assert counts == [1, 2, 0]
+    await queue.shutdown()

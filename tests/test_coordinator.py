@@ -60,6 +60,13 @@ async def run_to_end(
     return exec_id
 
 
+def pending_sensor(hass: HomeAssistant) -> str:
+    """The entity id of the pending actions sensor."""
+    return next(
+        s.entity_id for s in hass.states.async_all("sensor") if "pending" in s.entity_id
+    )
+
+
 def reauth_flows(hass: HomeAssistant) -> list[Any]:
     return [
         flow
@@ -712,9 +719,7 @@ async def test_pending_actions_sensor(
 ) -> None:
     entry = await setup_entry(hass, sim, monkeypatch, **{CONF_QUEUE_DELAY: 30.0})
     coordinator = coordinator_of(entry)
-    sensor = next(
-        s.entity_id for s in hass.states.async_all("sensor") if "pending" in s.entity_id
-    )
+    sensor = pending_sensor(hass)
     calls = [
         asyncio.ensure_future(
             coordinator.execute_action_group([action(shutter(sim, n), "close")])
@@ -727,4 +732,27 @@ async def test_pending_actions_sensor(
 
     await coordinator.flush_action_queue()
     await asyncio.gather(*calls)
+    assert hass.states.get(sensor).state == "0"
+
+
+async def test_pending_actions_sensor_after_its_callers_gave_up(
+    hass: HomeAssistant, sim: GatewaySimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cancelled callers' commands are still sent; the count follows them."""
+    entry = await setup_entry(hass, sim, monkeypatch, **{CONF_QUEUE_DELAY: 30.0})
+    coordinator = coordinator_of(entry)
+    sensor = pending_sensor(hass)
+    call = asyncio.ensure_future(
+        coordinator.execute_action_group([action(shutter(sim), "close")])
+    )
+    await asyncio.sleep(0)
+    await hass.async_block_till_done()
+    assert hass.states.get(sensor).state == "1"
+    call.cancel()
+    await hass.async_block_till_done()
+
+    await coordinator.flush_action_queue()
+    await hass.async_block_till_done()
+
+    assert sim.stats.calls["exec/apply"] == 1
     assert hass.states.get(sensor).state == "0"

@@ -138,6 +138,8 @@ def test_as_dict_is_plain_data() -> None:
         (ok.BadCredentialsError("no"), "authentication_failed"),
         (ok.ExecutionQueueFullError("full"), "rate_limited"),
         (ok.TooManyExecutionsError("busy"), "rate_limited"),
+        (ok.TooManyConcurrentRequestsError("busy"), "rate_limited"),
+        (ok.TooManyRequestsError("slow down"), "rate_limited"),
         (ok.NoSuchDeviceError("gone"), "command_refused"),
         (ok.InvalidCommandError("no such command"), "command_refused"),
         (ok.MaintenanceError("down"), "gateway_unavailable"),

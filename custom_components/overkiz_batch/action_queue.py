@@ -150,11 +150,13 @@ class ActionQueue:
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         call_later: Callable[[float, Callable[[], None]], Cancellable] | None = None,
         rand: Callable[[], float] = random.random,
+        on_change: Callable[[], None] | None = None,
     ) -> None:
         """Set up the queue; clock, sleep, call_later and rand let tests control time.
 
         call_later (default: the running loop's) ends a delay window; sleep waits
-        between retries; rand draws the backoff jitter.
+        between retries; rand draws the backoff jitter. on_change is called when
+        the pending actions count changed, whether or not a caller still waits.
         """
         self._executor = executor
         self._settings = self._checked(settings or ActionQueueSettings())
@@ -162,6 +164,7 @@ class ActionQueue:
         self._sleep = sleep
         self._call_later = call_later
         self._rand = rand
+        self._on_change = on_change
         self._pending: _Batch | None = None  # the batch still collecting
         self._ready: deque[_Batch] = deque()  # closed, oldest first; [0] is sending
         self._timer: Cancellable | None = None  # ends the pending batch's window
@@ -227,7 +230,12 @@ class ActionQueue:
         self.stats.adds += 1
         if len(batch.actions) >= batch.settings.max_actions:
             self._close(batch)
+        self._changed()
         return waiter
+
+    def _changed(self) -> None:
+        if self._on_change is not None:
+            self._on_change()
 
     def _open(self, label: str | None) -> _Batch:
         batch = self._pending = _Batch(label, self._settings)
@@ -263,11 +271,13 @@ class ActionQueue:
             while self._ready:
                 await self._send(self._ready[0])
                 self._ready.popleft()
+                self._changed()
         except asyncio.CancelledError:
             error = ActionQueueClosedError("the action queue was stopped")
             for batch in self._ready:
                 batch.reject(error)
             self._ready.clear()
+            self._changed()
             raise
         finally:
             self._sender = None

@@ -128,7 +128,11 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         self.gateway_alive = self.gateway.alive is not False if self.gateway else True
         self.data = self._own_devices(setup.devices)
         self.executions = ExecutionTracker(EXECUTION_MAX_AGE, dt_util.utcnow)
-        self.queue = ActionQueue(self._async_send_batch, queue_settings(entry.options))
+        self.queue = ActionQueue(
+            self._async_send_batch,
+            queue_settings(entry.options),
+            on_change=self._async_notify_pending,
+        )
         self.job_group = JobGroup(f"{DOMAIN}_{self.gateway_id}")
         self.entities: dict[str, OverkizBatchEntity] = {}  # by entity_id, for services
         self._devices_listeners: list[DevicesListener] = []
@@ -269,12 +273,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         Raises the gateway's error when the batch was refused. The execution is
         tracked, and the listener polled faster, until it ends.
         """
-        # Once add() waits, the actions are queued: tell the pending count then.
-        self.hass.loop.call_soon(self._async_notify_pending)
-        try:
-            exec_id = await self.queue.add(actions, label)
-        finally:
-            self._async_notify_pending()
+        exec_id = await self.queue.add(actions, label)
         execution, end = self.executions.start(
             exec_id, actions, label=label, entity_id=entity_id
         )

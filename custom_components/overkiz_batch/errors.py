@@ -16,7 +16,6 @@ from homeassistant.exceptions import HomeAssistantError
 from pyoverkiz.exceptions import (
     BadCredentialsError,
     BaseOverkizError,
-    ExecutionQueueFullError,
     InvalidCommandError,
     InvalidTokenError,
     MaintenanceError,
@@ -26,13 +25,11 @@ from pyoverkiz.exceptions import (
     NotAuthenticatedError,
     ServiceUnavailableError,
     TooManyAttemptsBannedError,
-    TooManyConcurrentRequestsError,
-    TooManyExecutionsError,
     TooManyRequestsError,
     UnsupportedOperationError,
 )
 
-from .action_queue import ActionQueueClosedError
+from .action_queue import BACK_PRESSURE_ERRORS, ActionQueueClosedError
 from .const import DOMAIN
 from .jobs import JobException
 
@@ -59,23 +56,19 @@ AUTH_ERRORS: tuple[type[Exception], ...] = (
     TooManyAttemptsBannedError,
 )
 
+# The gateway is busy (the queue retries these) or the cloud limits our requests.
+RATE_LIMIT_ERRORS: tuple[type[Exception], ...] = (
+    *BACK_PRESSURE_ERRORS,
+    TooManyRequestsError,
+)
+
 # The gateway or the cloud is busy, down or unreachable: it recovers on its own.
 TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
-    TooManyRequestsError,
-    TooManyConcurrentRequestsError,
-    TooManyExecutionsError,
-    ExecutionQueueFullError,
+    *RATE_LIMIT_ERRORS,
     MaintenanceError,
     ServiceUnavailableError,
     TimeoutError,
     ClientError,
-)
-
-RATE_LIMIT_ERRORS: tuple[type[Exception], ...] = (
-    TooManyRequestsError,
-    TooManyConcurrentRequestsError,
-    TooManyExecutionsError,
-    ExecutionQueueFullError,
 )
 
 
