@@ -35,12 +35,12 @@ async def async_setup_entry(
         await client.login()  # registers the event listener
         setup = await client.get_setup()
     except AUTH_ERRORS as err:
-        await client.session.close()
+        client.session.detach()
         raise ConfigEntryAuthFailed(
             translation_domain=DOMAIN, translation_key="authentication_failed"
         ) from err
     except TRANSIENT_ERRORS as err:
-        await client.session.close()
+        client.session.detach()
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
             translation_key="cannot_connect_setup",

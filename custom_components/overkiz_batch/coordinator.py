@@ -361,7 +361,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         sensor): the first part describes the device, the others link to it.
         """
         base = base_device_url(device.device_url)
-        if device.device_url != self._main_part(base):
+        if device.device_url != self.main_part(base):
             return DeviceInfo(identifiers={(DOMAIN, base)})
         manufacturer = device.attributes.get_value("core:Manufacturer")
         firmware = device.attributes.get_value("core:FirmwareRevision")
@@ -377,8 +377,13 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
             via_device_id=self.gateway_device_id,
         )
 
-    def _main_part(self, base: str) -> str | None:
-        """Return the URL of the part that describes a device (lowest ``#n``)."""
+    def main_part(self, base: str) -> str | None:
+        """Return the URL of a device's first part (lowest ``#n``), or None.
+
+        The registry knows a device by its URL without ``#n``; a device in parts
+        (a heater ``#1`` and its sensor ``#2``) is described and driven by its
+        first part.
+        """
         parts = [url for url in self.data if base_device_url(url) == base]
         return min(parts, key=_part_index, default=None)
 

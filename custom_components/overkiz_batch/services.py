@@ -27,7 +27,6 @@ from .const import (
     SERVICE_EXECUTE_COMMAND,
     SERVICE_FLUSH_QUEUE,
 )
-from .coordinator import base_device_url
 
 if TYPE_CHECKING:
     from .coordinator import OverkizBatchConfigEntry, OverkizBatchCoordinator
@@ -84,21 +83,11 @@ def _find_device(
 
 
 def _main_part_url(hass: HomeAssistant, base: str) -> str:
-    """Return the URL of the part that runs a device's commands (lowest ``#n``).
-
-    The registry knows a device by its URL without ``#n``; a device in parts (a
-    heater ``#1`` and its sensor ``#2``) is driven through its first part.
-    """
+    """Return the URL of the part that runs a device's commands (lowest ``#n``)."""
     for coordinator in _loaded_coordinators(hass):
-        parts = [url for url in coordinator.data if base_device_url(url) == base]
-        if parts:
-            return min(parts, key=_part_number)
+        if (url := coordinator.main_part(base)) is not None:
+            return url
     return base
-
-
-def _part_number(device_url: str) -> int:
-    _, _, number = device_url.partition("#")
-    return int(number) if number.isdigit() else 0
 
 
 def _device_url_of(hass: HomeAssistant, device_id: str) -> str:
