@@ -166,7 +166,7 @@ async def test_out_of_range_options(
     await still_works(hass, sim, sim.device_urls[0])
 
 
-@pytest.mark.parametrize("value", [10**400, -(10**400)])
+@pytest.mark.parametrize("value", [10**400, -(10**400), "20", True, None])
 @pytest.mark.parametrize(
     ("option", "error"),
     [
@@ -175,8 +175,8 @@ async def test_out_of_range_options(
         (CONF_REFRESH_THROTTLE, "refresh_throttle_out_of_range"),
     ],
 )
-def test_validate_options_beyond_floats(option: str, error: str, value: float) -> None:
-    """Numbers the form's float box refuses itself are still judged, not raised on."""
+def test_validate_options_beyond_floats(option: str, error: str, value: object) -> None:
+    """Values the form's number box refuses itself are still judged, not raised on."""
     assert validate_options({**VALID_OPTIONS, option: value}) == {option: error}
 
 
