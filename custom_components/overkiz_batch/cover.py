@@ -105,8 +105,6 @@ class OverkizBatchCover(OverkizBatchDeviceEntity, CoverEntity):
     ) -> None:
         """Offer the features whose commands the device has."""
         super().__init__(coordinator, device_url, description, unique_id_suffix)
-        # A device without states (RTS) shows what it was last told to do.
-        self._assumed_closed: bool | None = None
         self._attr_supported_features = self._features()
 
     def _features(self) -> CoverEntityFeature:
@@ -162,7 +160,7 @@ class OverkizBatchCover(OverkizBatchDeviceEntity, CoverEntity):
             return position == 0
         if (tilt := self.current_cover_tilt_position) is not None:
             return tilt == 0
-        return self._assumed_closed
+        return self._told
 
     @property
     def is_opening(self) -> bool | None:
@@ -218,10 +216,7 @@ class OverkizBatchCover(OverkizBatchDeviceEntity, CoverEntity):
     async def _async_move(self, command: str | None, closed: bool | None) -> None:
         if command is None:
             return
-        await self.async_execute(self.command(command))
-        if self.assumed_state:
-            self._assumed_closed = closed
-            self.async_write_ha_state()
+        await self.async_execute_told(self.command(command), closed)
 
     async def async_open_cover(self, **kwargs: Any) -> None:
         """Open the cover."""

@@ -81,6 +81,9 @@ def validation_error(key: str, **placeholders: Any) -> ServiceValidationError:
 class OverkizBatchDeviceEntity(OverkizBatchEntity):
     """An entity driven by a description, with typed state access."""
 
+    # What a device without states (RTS) was last told to do; None until then.
+    _told: bool | None = None
+
     def __init__(
         self,
         coordinator: OverkizBatchCoordinator,
@@ -97,6 +100,18 @@ class OverkizBatchDeviceEntity(OverkizBatchEntity):
         super().__init__(coordinator, device_url)
         if unique_id_suffix:
             self._attr_unique_id = f"{device_url}_{unique_id_suffix}"
+
+    async def async_execute_told(self, command: Command, told: bool | None) -> None:
+        """Run a command; a device without states (RTS) then shows ``told``.
+
+        ``told`` is what the command makes true (closed for a cover, on for a
+        switch; None when unknown, as after a stop): a stateless device can only
+        show what it was last told to do.
+        """
+        await self.async_execute(command)
+        if self.assumed_state:
+            self._told = told
+            self.async_write_ha_state()
 
     def state_of(self, name: str | None) -> Any:
         """Return the value of one of the device's states."""

@@ -70,22 +70,17 @@ class OverkizBatchSwitch(OverkizBatchDeviceEntity, SwitchEntity):
     """An Overkiz on/off device."""
 
     entity_description: OverkizSwitchDescription
-    # A device without states (RTS) shows what it was last told to do.
-    _assumed_on: bool | None = None
 
     @property
     def is_on(self) -> bool | None:
         """Return whether the device is on (what it was told, when stateless)."""
         value = as_str(self.state_of(self.entity_description.on_off_state))
         if value is None:
-            return self._assumed_on
+            return self._told
         return value == OverkizCommandParam.ON
 
     async def _async_switch(self, command: str, on: bool) -> None:
-        await self.async_execute(self.command(command))
-        if self.assumed_state:
-            self._assumed_on = on
-            self.async_write_ha_state()
+        await self.async_execute_told(self.command(command), on)
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Turn the device on."""
