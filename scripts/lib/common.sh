@@ -75,7 +75,7 @@ ob_venv() {
 # The requirements for this environment (the pinned file, with pyoverkiz swapped when asked).
 ob_requirements() {
   if [ -n "$OB_PYOVERKIZ" ]; then
-    sed -E "s/^pyoverkiz==.*/pyoverkiz==$OB_PYOVERKIZ/" "$OB_CHECKOUT/requirements_test.txt"
+    sed -E "s/^pyoverkiz(\[[^]]*\])?==.*/pyoverkiz\1==$OB_PYOVERKIZ/" "$OB_CHECKOUT/requirements_test.txt"
   else
     cat "$OB_CHECKOUT/requirements_test.txt"
   fi
