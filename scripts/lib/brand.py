@@ -24,7 +24,7 @@ INK = (33, 37, 41, 255)
 
 
 def icon(size: int) -> Image.Image:
-    """A blue tile with a window, its shutter half down, and a batch badge."""
+    """Draw a blue tile with a window, its shutter half down, and a batch badge."""
     scale = 4  # drawn large, then reduced, for smooth edges
     big = size * scale
     image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
@@ -35,9 +35,7 @@ def icon(size: int) -> Image.Image:
 
     draw.rounded_rectangle(box(0.02, 0.02, 0.98, 0.98), radius=big * 0.2, fill=BLUE)
     # Window: frame, glass, and a shutter of slats covering its upper part.
-    draw.rounded_rectangle(
-        box(0.18, 0.16, 0.82, 0.84), radius=big * 0.04, fill=WHITE
-    )
+    draw.rounded_rectangle(box(0.18, 0.16, 0.82, 0.84), radius=big * 0.04, fill=WHITE)
     draw.rectangle(box(0.24, 0.22, 0.76, 0.78), fill=SKY)
     draw.line(box(0.50, 0.22, 0.50, 0.78), fill=WHITE, width=round(big * 0.025))
     slat, gap = 0.05, 0.022
@@ -57,7 +55,7 @@ def icon(size: int) -> Image.Image:
 
 
 def logo(height: int, text_color: tuple[int, int, int, int]) -> Image.Image:
-    """The icon and the name on one line, on a transparent background."""
+    """Draw the icon and the name on one line, on a transparent background."""
     font = ImageFont.truetype(str(FONT), round(height * 0.42))
     text = "Overkiz Batch"
     left, top, right, bottom = font.getbbox(text)
