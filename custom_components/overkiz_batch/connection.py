@@ -37,20 +37,20 @@ _LOGGER = logging.getLogger(__name__)
 # Cozytouch accounts log in at Atlantic first; Overkiz refusing that login means the
 # account's hardware does not live on the Overkiz platform.
 COZYTOUCH_HUBS = frozenset(
-    str(s)
-    for s in (
-        Server.ATLANTIC_COZYTOUCH,
-        Server.SAUTER_COZYTOUCH,
-        Server.THERMOR_COZYTOUCH,
+    map(
+        str,
+        (Server.ATLANTIC_COZYTOUCH, Server.SAUTER_COZYTOUCH, Server.THERMOR_COZYTOUCH),
     )
 )
 SOMFY_HUBS = frozenset(
-    str(s)
-    for s in (
-        Server.SOMFY_EUROPE,
-        Server.SOMFY_AMERICA,
-        Server.SOMFY_OCEANIA,
-        Server.SOMFY_DEVELOPER_MODE,
+    map(
+        str,
+        (
+            Server.SOMFY_EUROPE,
+            Server.SOMFY_AMERICA,
+            Server.SOMFY_OCEANIA,
+            Server.SOMFY_DEVELOPER_MODE,
+        ),
     )
 )
 

@@ -15,24 +15,7 @@ from homeassistant.helpers.selector import (
 )
 import probatio as vol
 
-from .const import (
-    BUSY_MODE_QUEUE,
-    BUSY_MODE_REJECT,
-    CONF_BUSY_MODE,
-    CONF_MAX_ACTIONS,
-    CONF_QUEUE_DELAY,
-    CONF_REFRESH_THROTTLE,
-    DEFAULT_BUSY_MODE,
-    DEFAULT_MAX_ACTIONS,
-    DEFAULT_QUEUE_DELAY,
-    DEFAULT_REFRESH_THROTTLE,
-    MAX_MAX_ACTIONS,
-    MAX_QUEUE_DELAY,
-    MAX_REFRESH_THROTTLE,
-    MIN_MAX_ACTIONS,
-    MIN_QUEUE_DELAY,
-    MIN_REFRESH_THROTTLE,
-)
+from . import const
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -66,26 +49,33 @@ def _in_range(value: Any, low: float, high: float, *, whole: bool = False) -> bo
 def validate_options(user_input: Mapping[str, Any]) -> dict[str, str]:
     """Return an error key per option that is out of its range."""
     errors: dict[str, str] = {}
-    if not _in_range(user_input[CONF_QUEUE_DELAY], MIN_QUEUE_DELAY, MAX_QUEUE_DELAY):
-        errors[CONF_QUEUE_DELAY] = "queue_delay_out_of_range"
     if not _in_range(
-        user_input[CONF_MAX_ACTIONS], MIN_MAX_ACTIONS, MAX_MAX_ACTIONS, whole=True
+        user_input[const.CONF_QUEUE_DELAY], const.MIN_QUEUE_DELAY, const.MAX_QUEUE_DELAY
     ):
-        errors[CONF_MAX_ACTIONS] = "max_actions_out_of_range"
+        errors[const.CONF_QUEUE_DELAY] = "queue_delay_out_of_range"
     if not _in_range(
-        user_input[CONF_REFRESH_THROTTLE], MIN_REFRESH_THROTTLE, MAX_REFRESH_THROTTLE
+        user_input[const.CONF_MAX_ACTIONS],
+        const.MIN_MAX_ACTIONS,
+        const.MAX_MAX_ACTIONS,
+        whole=True,
     ):
-        errors[CONF_REFRESH_THROTTLE] = "refresh_throttle_out_of_range"
+        errors[const.CONF_MAX_ACTIONS] = "max_actions_out_of_range"
+    if not _in_range(
+        user_input[const.CONF_REFRESH_THROTTLE],
+        const.MIN_REFRESH_THROTTLE,
+        const.MAX_REFRESH_THROTTLE,
+    ):
+        errors[const.CONF_REFRESH_THROTTLE] = "refresh_throttle_out_of_range"
     return errors
 
 
 OPTION_RANGES = {
-    "min_queue_delay": f"{MIN_QUEUE_DELAY:g}",
-    "max_queue_delay": f"{MAX_QUEUE_DELAY:g}",
-    "min_max_actions": f"{MIN_MAX_ACTIONS}",
-    "max_max_actions": f"{MAX_MAX_ACTIONS}",
-    "min_refresh_throttle": f"{MIN_REFRESH_THROTTLE:g}",
-    "max_refresh_throttle": f"{MAX_REFRESH_THROTTLE:g}",
+    "min_queue_delay": f"{const.MIN_QUEUE_DELAY:g}",
+    "max_queue_delay": f"{const.MAX_QUEUE_DELAY:g}",
+    "min_max_actions": f"{const.MIN_MAX_ACTIONS}",
+    "max_max_actions": f"{const.MAX_MAX_ACTIONS}",
+    "min_refresh_throttle": f"{const.MIN_REFRESH_THROTTLE:g}",
+    "max_refresh_throttle": f"{const.MAX_REFRESH_THROTTLE:g}",
 }
 
 
@@ -106,7 +96,7 @@ class OverkizBatchOptionsFlow(OptionsFlow):
                 options = {
                     **self.config_entry.options,
                     **user_input,
-                    CONF_MAX_ACTIONS: int(user_input[CONF_MAX_ACTIONS]),
+                    const.CONF_MAX_ACTIONS: int(user_input[const.CONF_MAX_ACTIONS]),
                 }
                 return self.async_create_entry(data=options)
         current = {**self.config_entry.options, **(user_input or {})}
@@ -114,27 +104,31 @@ class OverkizBatchOptionsFlow(OptionsFlow):
         schema = vol.Schema(
             {
                 vol.Required(
-                    CONF_QUEUE_DELAY,
-                    default=current.get(CONF_QUEUE_DELAY, DEFAULT_QUEUE_DELAY),
+                    const.CONF_QUEUE_DELAY,
+                    default=current.get(
+                        const.CONF_QUEUE_DELAY, const.DEFAULT_QUEUE_DELAY
+                    ),
                 ): _number(0.1, "s"),
                 vol.Required(
-                    CONF_MAX_ACTIONS,
-                    default=current.get(CONF_MAX_ACTIONS, DEFAULT_MAX_ACTIONS),
+                    const.CONF_MAX_ACTIONS,
+                    default=current.get(
+                        const.CONF_MAX_ACTIONS, const.DEFAULT_MAX_ACTIONS
+                    ),
                 ): _number(1),
                 vol.Required(
-                    CONF_BUSY_MODE,
-                    default=current.get(CONF_BUSY_MODE, DEFAULT_BUSY_MODE),
+                    const.CONF_BUSY_MODE,
+                    default=current.get(const.CONF_BUSY_MODE, const.DEFAULT_BUSY_MODE),
                 ): SelectSelector(
                     SelectSelectorConfig(
-                        options=[BUSY_MODE_QUEUE, BUSY_MODE_REJECT],
+                        options=[const.BUSY_MODE_QUEUE, const.BUSY_MODE_REJECT],
                         mode=SelectSelectorMode.LIST,
-                        translation_key=CONF_BUSY_MODE,
+                        translation_key=const.CONF_BUSY_MODE,
                     )
                 ),
                 vol.Required(
-                    CONF_REFRESH_THROTTLE,
+                    const.CONF_REFRESH_THROTTLE,
                     default=current.get(
-                        CONF_REFRESH_THROTTLE, DEFAULT_REFRESH_THROTTLE
+                        const.CONF_REFRESH_THROTTLE, const.DEFAULT_REFRESH_THROTTLE
                     ),
                 ): _number(1, "s"),
             }
