@@ -8,11 +8,13 @@ in this format; a real setup dump has none, so its account has an empty list.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import api_error
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 HOUSE_KEY = "actionGroups"
 _EPOCH_MS = 1_700_000_000_000
@@ -44,7 +46,7 @@ def scenario(oid: str, label: str | None, steps: Iterable[Step]) -> dict[str, An
 
 
 def default_scenarios(gateway_id: str) -> list[dict[str, Any]]:
-    """The default house's scenarios, as a real account would have a few."""
+    """Return the default house's scenarios: a real account has a few."""
     shutters = [f"io://{gateway_id}/{1001 + n}" for n in range(12)]
     return [
         scenario(
@@ -87,7 +89,7 @@ class Scenarios:
             self.add(group)
 
     def listing(self) -> list[dict[str, Any]]:
-        """What ``GET actionGroups`` answers."""
+        """Return what ``GET actionGroups`` answers."""
         return list(self.groups.values())
 
     def add(self, group: object) -> str:
@@ -106,7 +108,7 @@ class Scenarios:
         del self.groups[oid]
 
     def body(self, oid: str) -> dict[str, Any]:
-        """The action group ``exec/{oid}`` runs; NO_SUCH_ACTION_GROUP when unknown."""
+        """Return the group ``exec/{oid}`` runs; NO_SUCH_ACTION_GROUP when unknown."""
         group = self.groups.get(oid)
         if group is None:
             raise api_error("NO_SUCH_ACTION_GROUP", oid=oid)
