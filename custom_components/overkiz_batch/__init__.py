@@ -10,7 +10,7 @@ from homeassistant.helpers import config_validation as cv
 from .client import create_client
 from .const import DOMAIN, PLATFORMS
 from .coordinator import OverkizBatchConfigEntry, OverkizBatchCoordinator
-from .errors import AUTH_ERRORS, TRANSIENT_ERRORS
+from .errors import AUTH_ERRORS, TRANSIENT_ERRORS, error_detail
 from .services import async_setup_services
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ async def async_setup_entry(
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
             translation_key="cannot_connect_setup",
-            translation_placeholders={"error": str(err) or type(err).__name__},
+            translation_placeholders={"error": error_detail(err)},
         ) from err
 
     coordinator = OverkizBatchCoordinator(hass, entry, client, setup)

@@ -57,6 +57,7 @@ from .errors import (
     TRANSIENT_ERRORS,
     ExecutionOutcomeUnknownError,
     command_error,
+    error_detail,
     log_unexpected,
 )
 from .executions import ExecutionEnd, ExecutionTracker, TrackedExecution
@@ -476,7 +477,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         return UpdateFailed(
             translation_domain=DOMAIN,
             translation_key="update_failed",
-            translation_placeholders={"error": str(err) or type(err).__name__},
+            translation_placeholders={"error": error_detail(err)},
         )
 
     async def _async_resync(self) -> None:
