@@ -11,6 +11,7 @@ from .client import create_client
 from .const import DOMAIN, PLATFORMS
 from .coordinator import OverkizBatchConfigEntry, OverkizBatchCoordinator
 from .errors import AUTH_ERRORS, TRANSIENT_ERRORS, error_detail
+from .logs import own_requests
 from .services import async_setup_services
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ async def async_setup_entry(
     hass: HomeAssistant, entry: OverkizBatchConfigEntry
 ) -> bool:
     """Log in, read the gateway's setup and start following its events."""
+    own_requests()
     client = create_client(hass, entry.data)
     try:
         await client.login()  # registers the event listener

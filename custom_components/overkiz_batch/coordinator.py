@@ -62,6 +62,7 @@ from .errors import (
 )
 from .executions import ExecutionEnd, ExecutionTracker, TrackedExecution
 from .jobs import JobConcurrency, JobGroup
+from .logs import own_requests
 from .naming import gateway_name
 from .scenarios import SCENARIO_EVENTS, GatewayScenarios
 
@@ -118,7 +119,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
             hass,
             _LOGGER,
             config_entry=entry,
-            name=f"{DOMAIN} events",
+            name=f"{entry.title} events",  # "Error fetching <title> events data"
             update_interval=self.idle_interval,
         )
         self.client = client
@@ -199,6 +200,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         the batch is found among the gateway's executions when the answer to
         exec/apply is lost. It is sent again only when it is certainly not there.
         """
+        own_requests()
         tagged = f"{label or EXECUTION_LABEL} #{secrets.token_hex(4)}"
         try:
             return await self._async_apply(actions, tagged)
@@ -407,6 +409,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
 
     async def async_refresh_states(self) -> None:
         """Ask the gateway to read every device's states; they come back as events."""
+        own_requests()
         await self.client.refresh_states()
         await self.async_request_refresh()
 
@@ -414,6 +417,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
 
     async def _async_update_data(self) -> dict[str, Device]:
         """Fetch the listener's events and apply them to the devices."""
+        own_requests()
         for execution in self.executions.expire():
             _LOGGER.debug("Execution %s never ended, forgotten", execution.exec_id)
         try:

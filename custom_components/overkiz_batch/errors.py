@@ -110,7 +110,6 @@ def error_detail(err: BaseException) -> str:
     return text if len(text) <= DETAIL_MAX else f"{text[: DETAIL_MAX - 1]}…"
 
 
-
 def translated_error(
     key: str, error_class: type[HomeAssistantError] = HomeAssistantError, **values: Any
 ) -> HomeAssistantError:
