@@ -49,7 +49,7 @@ from pyoverkiz.exceptions import (
     UnknownUserError,
 )
 
-from .client import LOCAL_API_HUBS, LOCAL_ONLY_HUBS, SERVERS, create_client
+from .client import LOCAL_API_HUBS, LOCAL_ONLY_HUBS, create_client, hub_names
 from .const import (
     API_TYPE_CLOUD,
     API_TYPE_LOCAL,
@@ -206,7 +206,7 @@ class OverkizBatchConfigFlow(ConfigFlow, domain=DOMAIN):
                 return await self.async_step_local_or_cloud()
             return await self.async_step_cloud()
 
-        hubs = {key: server.name for key, server in SERVERS.items()}
+        hubs = hub_names()
         return self.async_show_form(
             step_id="user",
             data_schema=vol.Schema(
