@@ -109,11 +109,13 @@ def test_as_dict_is_plain_data() -> None:
                 commands=[Command(name="setClosure", parameters=[5])],
             )
         ],
+        label="Scene",
     )
     assert execution.as_dict() == {
         "exec_id": "e1",
         "state": "INITIALIZED",
         "started": START.isoformat(),
+        "label": "Scene",
         "commands": [
             {
                 "device_url": "io://g/1",

@@ -153,12 +153,26 @@ class GatewayCommands:
         tracked until it ends.
         """
         exec_id = await self.queue.add(actions)
-        execution, end = self.executions.start(exec_id, actions, entity_id=entity_id)
+        self.async_track(exec_id, actions, entity_id=entity_id)
+        return exec_id
+
+    @callback
+    def async_track(
+        self,
+        exec_id: str,
+        actions: list[Action],
+        *,
+        label: str | None = None,
+        entity_id: str | None = None,
+    ) -> None:
+        """Follow an execution we started until it ends."""
+        execution, end = self.executions.start(
+            exec_id, actions, label=label, entity_id=entity_id
+        )
         if end is not None:
             self._on_ended(execution, end)
         else:
             self._on_started()
-        return exec_id
 
     @callback
     def command_error(self, err: Exception, command: str) -> HomeAssistantError:

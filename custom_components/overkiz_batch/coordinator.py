@@ -45,6 +45,7 @@ from .errors import AUTH_ERRORS, TRANSIENT_ERRORS, log_unexpected
 from .events import handle_event
 from .executions import ExecutionEnd, ExecutionTracker, TrackedExecution
 from .jobs import JobGroup
+from .scenarios import GatewayScenarios
 from .sender import ExecutionSender
 
 if TYPE_CHECKING:
@@ -109,6 +110,9 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
             on_ended=self.async_execution_ended,
         )
         self.job_group = JobGroup(f"{DOMAIN}_{self.gateway_id}")
+        self.scenarios = GatewayScenarios(
+            self, enabled=entry.data.get(CONF_API_TYPE) != API_TYPE_LOCAL
+        )
         self._devices_listeners: list[DevicesListener] = []
         self._resync = False
         # The listener whose events we read; another one means events were lost.
@@ -167,6 +171,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
                 handle_event(self, event)
             if self._resync:  # the gateway added or changed devices
                 await self._async_resync()
+            await self.scenarios.async_refresh()
         except Exception as err:
             raise self._update_error(err) from err
         # Fast while executions run, even when a failed poll slowed it down.
@@ -227,6 +232,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         """Read every device, and our gateway, again after events may have been lost."""
         if self._reconcile:
             await self._async_reconcile_executions()
+        self.scenarios.async_mark_stale()  # their events may be lost too
         devices = self._own_devices(await self.client.get_devices(refresh=True))
         gateways = await self.client.get_gateways(refresh=True)
         self._resync = False

@@ -13,6 +13,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
 
 from .const import DOMAIN
+from .naming import gateway_name
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -67,7 +68,7 @@ class GatewayDevices:
         self.gateway_device_id = registry.async_get_or_create(
             config_entry_id=self._entry.entry_id,
             identifiers={(DOMAIN, gateway_id)},
-            name=model or gateway_id,
+            name=gateway_name(gateway, gateway_id, self._server.manufacturer),
             manufacturer=self._server.manufacturer,
             model=model,
             sw_version=gateway.connectivity.protocol_version if gateway else None,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from pyoverkiz.enums import EventName
 
 from .executions import ExecutionEnd, FailedCommand
+from .scenarios import SCENARIO_EVENTS
 
 if TYPE_CHECKING:
     from pyoverkiz.models import (
@@ -73,6 +74,11 @@ def _device_unavailable(
 @_handles(EventName.DEVICE_CREATED, EventName.DEVICE_UPDATED)
 def _devices_changed(coordinator: OverkizBatchCoordinator, event: DeviceEvent) -> None:
     coordinator.request_resync()  # the event does not carry the device
+
+
+@_handles(*SCENARIO_EVENTS)
+def _scenarios_changed(coordinator: OverkizBatchCoordinator, event: Event) -> None:
+    coordinator.scenarios.async_mark_stale()  # the user changed them in the app
 
 
 @_handles(EventName.DEVICE_REMOVED)

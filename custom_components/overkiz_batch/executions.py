@@ -43,6 +43,7 @@ class TrackedExecution:
     commands: list[TrackedCommand]
     started: datetime
     state: ExecutionState = ExecutionState.INITIALIZED
+    label: str | None = None  # a scenario's name; None for our own batches
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for diagnostics."""
@@ -50,6 +51,7 @@ class TrackedExecution:
             "exec_id": self.exec_id,
             "state": str(self.state),
             "started": self.started.isoformat(),
+            "label": self.label,
             "commands": [
                 {
                     "device_url": c.device_url,
@@ -157,6 +159,7 @@ class ExecutionTracker:
         exec_id: str,
         actions: list[Action],
         *,
+        label: str | None = None,
         entity_id: str | None = None,
     ) -> tuple[TrackedExecution, ExecutionEnd | None]:
         """Track the commands a batch accepted under ``exec_id``.
@@ -168,7 +171,7 @@ class ExecutionTracker:
         execution = self._executions.get(exec_id)
         if execution is None:
             execution = TrackedExecution(
-                exec_id=exec_id, commands=[], started=self.clock()
+                exec_id=exec_id, commands=[], started=self.clock(), label=label
             )
             self._executions[exec_id] = execution
         execution.commands.extend(
