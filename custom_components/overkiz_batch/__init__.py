@@ -57,7 +57,7 @@ async def async_setup_entry(
         await coordinator.async_unload()
         raise
 
-    coordinator.async_register_devices()
+    coordinator.devices.async_register(coordinator.gateway_id, coordinator.gateway)
     # Poll the listener even when no entity listens: executions, device events
     # and the listener's own life depend on it.
     entry.async_on_unload(coordinator.async_add_listener(lambda: None))
