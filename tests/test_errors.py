@@ -1,4 +1,4 @@
-"""What a person reads when something fails: one sentence, the gateway's code as detail."""
+"""What a person reads when something fails: one sentence, the code as detail."""
 
 from __future__ import annotations
 
