@@ -10,7 +10,8 @@ from homeassistant.helpers import config_validation as cv
 from .client import create_client
 from .const import DOMAIN, PLATFORMS
 from .coordinator import OverkizBatchConfigEntry, OverkizBatchCoordinator
-from .errors import AUTH_ERRORS, TRANSIENT_ERRORS
+from .errors import AUTH_ERRORS, TRANSIENT_ERRORS, error_detail
+from .logs import own_requests
 from .services import async_setup_services
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ async def async_setup_entry(
     hass: HomeAssistant, entry: OverkizBatchConfigEntry
 ) -> bool:
     """Log in, read the gateway's setup and start following its events."""
+    own_requests()
     client = create_client(hass, entry.data)
     try:
         await client.login()  # registers the event listener
@@ -44,7 +46,7 @@ async def async_setup_entry(
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
             translation_key="cannot_connect_setup",
-            translation_placeholders={"error": str(err) or type(err).__name__},
+            translation_placeholders={"error": error_detail(err)},
         ) from err
 
     coordinator = OverkizBatchCoordinator(hass, entry, client, setup)
@@ -55,20 +57,28 @@ async def async_setup_entry(
         await coordinator.async_unload()
         raise
 
-    coordinator.async_register_devices()
+    coordinator.devices.async_register(coordinator.gateway_id, coordinator.gateway)
     # Poll the listener even when no entity listens: executions, device events
     # and the listener's own life depend on it.
     entry.async_on_unload(coordinator.async_add_listener(lambda: None))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    set_up_with = dict(entry.data)
+
+    async def _async_entry_updated(
+        hass: HomeAssistant, entry: OverkizBatchConfigEntry
+    ) -> None:
+        """Reload for new credentials or a new host; apply new options live.
+
+        Busy mode and refresh throttle are read per call; the queue takes its new
+        settings for the next batches, keeping what it holds.
+        """
+        if entry.data != set_up_with:
+            hass.config_entries.async_schedule_reload(entry.entry_id)
+        else:
+            entry.runtime_data.async_apply_options()
+
+    entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
     return True
-
-
-async def _async_options_updated(
-    hass: HomeAssistant, entry: OverkizBatchConfigEntry
-) -> None:
-    """Apply new queue settings at once; busy mode and throttle are read per call."""
-    entry.runtime_data.async_apply_options()
 
 
 async def async_unload_entry(
