@@ -20,12 +20,11 @@ from pyoverkiz.exceptions import (
 import pytest
 
 from custom_components.overkiz_batch.action_queue import (
-    RETRY_INITIAL,
-    RETRY_MAX,
     ActionQueue,
     ActionQueueClosedError,
     ActionQueueSettings,
 )
+from custom_components.overkiz_batch.queue_sender import RETRY_INITIAL, RETRY_MAX
 
 from .queue_fakes import DEV, FakeGateway, FakeTime, act, queue_factory, turns
 
@@ -549,7 +548,7 @@ async def test_stopped_sender_fails_its_callers(
     first = asyncio.create_task(queue.add([act(DEV[1], "close")]))
     second = asyncio.create_task(queue.add([act(DEV[2], "close")]))
     await turns()
-    sender = queue._sender
+    sender = queue._sender.task
     assert sender is not None
     sender.cancel()  # as when the event loop is torn down
     await asyncio.wait([sender])
