@@ -240,12 +240,8 @@ async def test_flush_queue_one_gateway_or_all(
         await make_sim(),
         await make_sim(mode="cloud", house=default_house("2222-2222-2222")),
     ]
-    entries = [
-        await setup_entry(
-            hass, s, monkeypatch, **{CONF_QUEUE_DELAY: 60.0, CONF_ADAPTIVE_SENDING: False}
-        )
-        for s in sims
-    ]
+    plain_window = {CONF_QUEUE_DELAY: 60.0, CONF_ADAPTIVE_SENDING: False}
+    entries = [await setup_entry(hass, s, monkeypatch, **plain_window) for s in sims]
     coordinators = [coordinator_of(e) for e in entries]
 
     def queue(index: int) -> asyncio.Future[str]:
