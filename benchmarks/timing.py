@@ -73,13 +73,13 @@ async def _idle(sim: GatewaySimulator) -> None:
 
 
 async def _repeat(
-    sim: GatewaySimulator, call: Callable[[int], Awaitable[object]]
+    sim: GatewaySimulator, call: Callable[[int], Awaitable[object]], reps: int
 ) -> list[float]:
     """Time each call until its exec/apply reached the gateway, in ms."""
     calls = stamp_calls(sim)
     loop = asyncio.get_running_loop()
     latencies = []
-    for rep in range(LATENCY_REPS):
+    for rep in range(reps):
         before = len(calls.exec_apply_at)
         began = loop.time()
         await call(rep)
@@ -90,7 +90,7 @@ async def _repeat(
     return latencies
 
 
-async def latency(configuration: Configuration) -> TimingRow:
+async def latency(configuration: Configuration, reps: int) -> TimingRow:
     """One command at a time on an idle gateway."""
     row = TimingRow("latency", configuration)
     began = time.monotonic()
@@ -109,7 +109,7 @@ async def latency(configuration: Configuration) -> TimingRow:
                     action = Action(device_url=url, commands=[Command(name=name)])
                     return await client.execute_action_group(actions=[action])
 
-                row.latencies_ms = await _repeat(sim, bare)
+                row.latencies_ms = await _repeat(sim, bare, reps)
         else:
             async with covers(configuration, sim) as (hass, entities):
 
@@ -119,7 +119,7 @@ async def latency(configuration: Configuration) -> TimingRow:
                         "cover", service, {"entity_id": entities[0]}, blocking=True
                     )
 
-                row.latencies_ms = await _repeat(sim, tap)
+                row.latencies_ms = await _repeat(sim, tap, reps)
     row.seconds = time.monotonic() - began
     return row
 
@@ -145,11 +145,13 @@ async def sequential(configuration: Configuration) -> TimingRow:
     return row
 
 
-async def run_timing(progress: Callable[[TimingRow], None]) -> list[TimingRow]:
+async def run_timing(
+    progress: Callable[[TimingRow], None], reps: int = LATENCY_REPS
+) -> list[TimingRow]:
     """Latency for every latency configuration, then the sequential automation."""
     rows: list[TimingRow] = []
     for configuration in LATENCY_CONFIGURATIONS:
-        rows.append(await latency(configuration))
+        rows.append(await latency(configuration, reps))
         progress(rows[-1])
     for configuration in SEQUENCE_CONFIGURATIONS:
         rows.append(await sequential(configuration))
