@@ -11,7 +11,14 @@ from .client import create_client
 from .const import DOMAIN, PLATFORMS
 from .coordinator import OverkizBatchConfigEntry, OverkizBatchCoordinator
 from .errors import AUTH_ERRORS, TRANSIENT_ERRORS
+from .migration import async_migrate_unique_ids
+from .repairs import (
+    async_check_coexistence,
+    async_clear_issue,
+    async_follow_coexistence,
+)
 from .services import async_setup_services
+from .takeover import async_give_back, async_take_over_if_asked
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -21,8 +28,9 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the services, once for every gateway."""
+    """Register the services, once for every gateway; watch for coexistence."""
     async_setup_services(hass)
+    async_follow_coexistence(hass)
     return True
 
 
@@ -55,12 +63,15 @@ async def async_setup_entry(
         await coordinator.async_unload()
         raise
 
+    # Before our devices and entities are registered: they find the moved ones.
+    await async_take_over_if_asked(hass, entry, client, setup)
     coordinator.async_register_devices()
     # Poll the listener even when no entity listens: executions, device events
     # and the listener's own life depend on it.
     entry.async_on_unload(coordinator.async_add_listener(lambda: None))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    async_check_coexistence(hass)
     return True
 
 
@@ -78,3 +89,21 @@ async def async_unload_entry(
     if unloaded := await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
         await entry.runtime_data.async_unload()
     return unloaded
+
+
+async def async_migrate_entry(
+    hass: HomeAssistant, entry: OverkizBatchConfigEntry
+) -> bool:
+    """Bring the registry entries of an older version up to date."""
+    if entry.version == 1 and entry.minor_version < 2:
+        async_migrate_unique_ids(hass, entry)
+        hass.config_entries.async_update_entry(entry, minor_version=2)
+    return True
+
+
+async def async_remove_entry(
+    hass: HomeAssistant, entry: OverkizBatchConfigEntry
+) -> None:
+    """Give a taken-over gateway back to overkiz; forget the entry's issue."""
+    async_clear_issue(hass, entry)
+    await async_give_back(hass, entry)

@@ -10,7 +10,6 @@ from homeassistant.config_entries import (
     SOURCE_REAUTH,
     SOURCE_RECONFIGURE,
     ConfigEntry,
-    ConfigFlow,
     ConfigFlowResult,
     OptionsFlow,
 )
@@ -74,6 +73,7 @@ from .const import (
     MIN_QUEUE_DELAY,
     MIN_REFRESH_THROTTLE,
 )
+from .takeover_flow import TakeOverFlow
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -169,10 +169,11 @@ def _gateway_label(gateway: Gateway) -> str:
     return f"{gateway.type.beautify_name} ({gateway.id})"
 
 
-class OverkizBatchConfigFlow(ConfigFlow, domain=DOMAIN):
+class OverkizBatchConfigFlow(TakeOverFlow, domain=DOMAIN):
     """Set up one Overkiz gateway per config entry."""
 
     VERSION = 1
+    MINOR_VERSION = 2  # 2: switches use the overkiz unique id scheme
 
     def __init__(self) -> None:
         """Start with the most common hub and API."""
@@ -363,6 +364,8 @@ class OverkizBatchConfigFlow(ConfigFlow, domain=DOMAIN):
             title = data[CONF_HOST]
         else:
             title = f"{data[CONF_USERNAME]} ({gateway_id})"
+        if (take_over := await self.async_offer_take_over(title, data)) is not None:
+            return take_over
         return self.async_create_entry(title=title, data=data)
 
     @callback
