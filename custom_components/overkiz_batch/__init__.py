@@ -38,6 +38,7 @@ async def async_setup_entry(
     hass: HomeAssistant, entry: OverkizBatchConfigEntry
 ) -> bool:
     """Log in, read the gateway's setup and start following its events."""
+    async_migrate_unique_ids(hass, entry)
     client = create_client(hass, entry.data)
     try:
         await client.login()  # registers the event listener
@@ -89,16 +90,6 @@ async def async_unload_entry(
     if unloaded := await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
         await entry.runtime_data.async_unload()
     return unloaded
-
-
-async def async_migrate_entry(
-    hass: HomeAssistant, entry: OverkizBatchConfigEntry
-) -> bool:
-    """Bring the registry entries of an older version up to date."""
-    if entry.version == 1 and entry.minor_version < 2:
-        async_migrate_unique_ids(hass, entry)
-        hass.config_entries.async_update_entry(entry, minor_version=2)
-    return True
 
 
 async def async_remove_entry(

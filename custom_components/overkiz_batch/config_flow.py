@@ -173,7 +173,6 @@ class OverkizBatchConfigFlow(TakeOverFlow, domain=DOMAIN):
     """Set up one Overkiz gateway per config entry."""
 
     VERSION = 1
-    MINOR_VERSION = 2  # 2: switches use the overkiz unique id scheme
 
     def __init__(self) -> None:
         """Start with the most common hub and API."""

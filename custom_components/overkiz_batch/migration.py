@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 def async_migrate_unique_ids(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Give switches the overkiz scheme: ``URL-OnOff`` instead of the URL alone.
 
-    Before version 1.2 a switch (always an on/off device) was known by its
-    device URL; overkiz, which users move from, uses ``URL-key``.
+    Earlier a switch (always an on/off device) was known by its device URL;
+    overkiz, which users move from, uses ``URL-key``. Cheap and idempotent, so
+    run at every setup.
     """
     registry = er.async_get(hass)
     for entity in er.async_entries_for_config_entry(registry, entry.entry_id):
