@@ -21,6 +21,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.overkiz_batch.const import (
     API_TYPE_LOCAL,
     CONF_API_TYPE,
+    CONF_GATEWAY_ID,
     CONF_HUB,
     DOMAIN,
 )
@@ -80,10 +81,15 @@ async def start_take_over(hass: HomeAssistant, sim: GatewaySimulator) -> Any:
     result = await flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     result = await flow.async_configure(result["flow_id"], {CONF_HUB: LOCAL_HUB})
     result = await flow.async_configure(result["flow_id"], {"next_step_id": "local"})
-    return await flow.async_configure(
+    result = await flow.async_configure(
         result["flow_id"],
         {CONF_HOST: sim.host, CONF_TOKEN: sim.token, CONF_VERIFY_SSL: False},
     )
+    if result.get("step_id") == "gateway":  # an account with several gateways
+        result = await flow.async_configure(
+            result["flow_id"], {CONF_GATEWAY_ID: sim.gateway_id}
+        )
+    return result
 
 
 async def take_over(hass: HomeAssistant, sim: GatewaySimulator) -> ConfigEntry:
