@@ -96,7 +96,10 @@ async def test_take_over_and_give_back(
         hass,
         "evening",
         [
-            {"action": "cover.close_cover", "target": {"entity_id": [shutter_1, shutter_2]}},
+            {
+                "action": "cover.close_cover",
+                "target": {"entity_id": [shutter_1, shutter_2]},
+            },
             {"action": "switch.turn_on", "target": {"entity_id": lights}},
         ],
     )
