@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.repairs import repairs_flow_manager
-from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
+from homeassistant.config_entries import (
+    SOURCE_USER,
+    ConfigEntryDisabler,
+    ConfigEntryState,
+)
+from homeassistant.const import CONF_HOST, CONF_TOKEN, CONF_VERIFY_SSL
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import (
     device_registry as dr,
@@ -16,21 +21,25 @@ from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.overkiz_batch.const import DOMAIN
+from custom_components.overkiz_batch.const import CONF_GATEWAY_ID, CONF_HUB, DOMAIN
 from custom_components.overkiz_batch.takeover import (
     CONF_TAKE_OVER,
     CONF_TAKEN_OVER,
     CORE_DOMAIN,
     core_entry,
 )
-from simulator.houses import DEFAULT_GATEWAY_ID as GW
-from tests.gateway_setup import FAST_OPTIONS, local_entry_data
+from simulator.houses import DEFAULT_GATEWAY_ID as GW, default_house, gateway
+from tests.gateway_setup import (
+    FAST_OPTIONS,
+    LOCAL_HUB,
+    SimFactory,
+    local_entry_data,
+)
 from tests.takeover_setup import (
     TRANSLATIONS,
     assert_translated,
     owned,
     setup_core,
-    start_take_over,
     take_over,
 )
 
@@ -223,11 +232,26 @@ async def test_fix_flow_when_the_gateway_cannot_be_read(
 
 
 async def test_config_flow_when_the_gateway_cannot_be_read(
-    hass: HomeAssistant, sim: GatewaySimulator, no_retry_waits: None
+    hass: HomeAssistant, make_sim: SimFactory, no_retry_waits: None
 ) -> None:
+    """The gateway answers the flow, then fails as the take-over is prepared."""
+    house = default_house()
+    house["gateways"].append(gateway("9999-8888-7777"))
+    sim = await make_sim(house=house, mode="local")
     await setup_core(hass, sim)
+    flow = hass.config_entries.flow
+    result = await flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await flow.async_configure(result["flow_id"], {CONF_HUB: LOCAL_HUB})
+    result = await flow.async_configure(result["flow_id"], {"next_step_id": "local"})
+    result = await flow.async_configure(
+        result["flow_id"],
+        {CONF_HOST: sim.host, CONF_TOKEN: sim.token, CONF_VERIFY_SSL: False},
+    )
+    assert result["step_id"] == "gateway"
     sim.fail("setup", "SERVER_ERROR_500", count=10)
-    result = await start_take_over(hass, sim)
+    result = await flow.async_configure(
+        result["flow_id"], {CONF_GATEWAY_ID: sim.gateway_id}
+    )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "take_over_cannot_connect"
     assert_translated(TRANSLATIONS["config"], result)

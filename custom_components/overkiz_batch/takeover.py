@@ -106,6 +106,7 @@ async def async_ours(
     )
     coordinator = OverkizBatchCoordinator(hass, entry, client, setup)
     entry.runtime_data = coordinator
+    await coordinator.scenarios.async_refresh()  # what the scene platform reads
     keys: set[EntityKey] = set()
     for platform in PLATFORMS:
         module = await async_import_module(hass, f"{__package__}.{platform}")
