@@ -10,7 +10,8 @@ from homeassistant.helpers import config_validation as cv
 from .client import create_client
 from .const import DOMAIN, PLATFORMS
 from .coordinator import OverkizBatchConfigEntry, OverkizBatchCoordinator
-from .errors import AUTH_ERRORS, TRANSIENT_ERRORS
+from .errors import AUTH_ERRORS, TRANSIENT_ERRORS, error_detail
+from .logs import own_requests
 from .migration import async_migrate_unique_ids
 from .repairs import (
     async_check_coexistence,
@@ -38,6 +39,7 @@ async def async_setup_entry(
     hass: HomeAssistant, entry: OverkizBatchConfigEntry
 ) -> bool:
     """Log in, read the gateway's setup and start following its events."""
+    own_requests()
     async_migrate_unique_ids(hass, entry)
     client = create_client(hass, entry.data)
     try:
@@ -53,7 +55,7 @@ async def async_setup_entry(
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
             translation_key="cannot_connect_setup",
-            translation_placeholders={"error": str(err) or type(err).__name__},
+            translation_placeholders={"error": error_detail(err)},
         ) from err
 
     coordinator = OverkizBatchCoordinator(hass, entry, client, setup)
@@ -66,7 +68,7 @@ async def async_setup_entry(
 
     # Before our devices and entities are registered: they find the moved ones.
     await async_take_over_if_asked(hass, entry, client, setup)
-    coordinator.async_register_devices()
+    coordinator.devices.async_register(coordinator.gateway_id, coordinator.gateway)
     # Poll the listener even when no entity listens: executions, device events
     # and the listener's own life depend on it.
     entry.async_on_unload(coordinator.async_add_listener(lambda: None))

@@ -36,7 +36,7 @@ from homeassistant.helpers.selector import (
 import probatio as vol
 from pyoverkiz.enums import Server
 
-from .client import LOCAL_API_HUBS, LOCAL_ONLY_HUBS, SERVERS
+from .client import LOCAL_API_HUBS, LOCAL_ONLY_HUBS, hub_names
 from .connection import (
     AUTH_ERROR_KEYS,
     FoundGateway,
@@ -137,7 +137,7 @@ class OverkizBatchConfigFlow(TakeOverFlow, domain=DOMAIN):
                 return await self.async_step_local_or_cloud()
             return await self.async_step_cloud()
 
-        hubs = {key: server.name for key, server in SERVERS.items()}
+        hubs = hub_names()
         return self.async_show_form(
             step_id="user",
             data_schema=vol.Schema(

@@ -28,7 +28,8 @@ from homeassistant.helpers.importlib import async_import_module
 
 from .client import create_client
 from .const import CONF_GATEWAY_ID, DOMAIN, PLATFORMS
-from .coordinator import OverkizBatchCoordinator, base_device_url
+from .coordinator import OverkizBatchCoordinator
+from .devices import base_device_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
