@@ -147,14 +147,14 @@ async def test_take_over_and_give_back(
 
     # The automation runs the same commands, now through our queue.
     coordinator = ours.runtime_data
-    actions = coordinator.queue.stats.actions
+    actions = coordinator.commands.queue.stats.actions
     sim.stats.reset()
     hass.bus.async_fire("evening")
     await hass.async_block_till_done()
     await wait_for_commands(sim, [SHUTTER_1, SHUTTER_2, LIGHTS])
     assert sim.stats.device_commands[SHUTTER_1] == [("close", [])]
     assert sim.stats.device_commands[LIGHTS] == [("on", [])]
-    assert coordinator.queue.stats.actions == actions + 3
+    assert coordinator.commands.queue.stats.actions == actions + 3
 
     # The way back: remove our entry; overkiz owns the same entity ids again.
     await hass.config_entries.async_remove(ours.entry_id)

@@ -105,7 +105,7 @@ async def test_take_over_real_setup(hass: HomeAssistant, dump: Path) -> None:
                     break
                 await asyncio.sleep(0.02)
             assert sim.stats.device_commands.get(url), target
-            assert ours.runtime_data.queue.stats.actions >= 1
+            assert ours.runtime_data.commands.queue.stats.actions >= 1
 
         await hass.config_entries.async_remove(ours.entry_id)
         await hass.async_block_till_done()
