@@ -5,7 +5,12 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
+from homeassistant.config_entries import (
+    SOURCE_USER,
+    ConfigEntryDisabler,
+    ConfigEntryState,
+)
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.helpers import (
     area_registry as ar,
     device_registry as dr,
@@ -13,10 +18,17 @@ from homeassistant.helpers import (
     label_registry as lr,
 )
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.overkiz_batch.const import DOMAIN
+from custom_components.overkiz_batch.const import (
+    API_TYPE_CLOUD,
+    CONF_API_TYPE,
+    CONF_HUB,
+    DOMAIN,
+)
 from custom_components.overkiz_batch.takeover import CONF_TAKEN_OVER, CORE_DOMAIN
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
+from tests.gateway_setup import SimFactory, register_hub
 from tests.takeover_setup import add_automation, owned, setup_core, take_over
 
 if TYPE_CHECKING:
@@ -26,6 +38,7 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
+CLOUD_HUB = "flexom"  # a cloud-only hub with the plain session login
 SHUTTER_1 = f"io://{GW}/1001"
 SHUTTER_2 = f"io://{GW}/1002"
 SHUTTER_3 = f"io://{GW}/1003"
@@ -195,3 +208,67 @@ async def test_record_of_what_moved(hass: HomeAssistant, sim: GatewaySimulator) 
         entity_id(hass, "sensor", DOMAIN, f"{GW}_pending_actions")
     }
     assert "take_over" not in ours.data
+
+
+async def test_take_over_in_the_cloud_with_scenes(
+    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The vendor app's scenarios are scenes in both: they move with their ids."""
+    sim = await make_sim(house="default", mode="cloud")
+    register_hub(monkeypatch, CLOUD_HUB, sim.server_config)  # ours
+    monkeypatch.setattr(  # overkiz's
+        "pyoverkiz.client.SUPPORTED_SERVERS", {CLOUD_HUB: sim.server_config}
+    )
+    core = MockConfigEntry(
+        domain=CORE_DOMAIN,
+        version=1,
+        minor_version=2,
+        unique_id=sim.gateway_id,
+        title="Cloud",
+        data={
+            CONF_HUB: CLOUD_HUB,
+            CONF_API_TYPE: API_TYPE_CLOUD,
+            CONF_USERNAME: sim.username,
+            CONF_PASSWORD: sim.password,
+        },
+    )
+    core.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(core.entry_id)
+    await hass.async_block_till_done()
+    scenes = set(hass.states.async_entity_ids("scene"))
+    assert len(scenes) == 3
+    await add_automation(
+        hass,
+        "leave",
+        [{"action": "scene.turn_on", "target": {"entity_id": "scene.leaving_home"}}],
+    )
+
+    flow = hass.config_entries.flow
+    result = await flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await flow.async_configure(result["flow_id"], {CONF_HUB: CLOUD_HUB})
+    result = await flow.async_configure(
+        result["flow_id"],
+        {CONF_USERNAME: sim.username, CONF_PASSWORD: sim.password},
+    )
+    assert result["step_id"] == "take_over"
+    result = await flow.async_configure(result["flow_id"], {})
+    await hass.async_block_till_done()
+    ours = result["result"]
+
+    mine = owned(hass, ours)
+    assert scenes <= set(mine)
+    assert all(mine[s].platform == DOMAIN for s in scenes)
+    sim.stats.reset()
+    hass.bus.async_fire("leave")
+    await hass.async_block_till_done()
+    await sim.settle()
+    assert sim.stats.calls["exec/{oid}"] == 1
+
+    await hass.config_entries.async_remove(ours.entry_id)
+    await hass.async_block_till_done()
+    theirs = owned(hass, core)
+    assert scenes <= set(theirs)
+    assert all(theirs[s].platform == CORE_DOMAIN for s in scenes)
+    assert set(hass.states.async_entity_ids("scene")) == scenes
+    await hass.config_entries.async_unload(core.entry_id)
+    await hass.async_block_till_done()
