@@ -121,7 +121,11 @@ async def async_ours(
         ) -> None:
             keys.update((domain, e.unique_id) for e in entities if e.unique_id)
 
-        await module.async_setup_entry(hass, entry, collect)
+        try:
+            await module.async_setup_entry(hass, entry, collect)
+        except Exception:  # its entities then stay with overkiz, none is lost
+            _LOGGER.exception("The %s platform could not plan the take-over", platform)
+    await coordinator.async_shutdown()  # a platform may have started its timer
     devices = {base_device_url(url) for url in coordinator.data}
     return Ours(frozenset(keys), frozenset({*devices, coordinator.gateway_id}))
 
