@@ -29,7 +29,13 @@ from custom_components.overkiz_batch.const import (
 from custom_components.overkiz_batch.takeover import CONF_TAKEN_OVER, CORE_DOMAIN
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
 from tests.gateway_setup import SimFactory, register_hub
-from tests.takeover_setup import add_automation, owned, setup_core, take_over
+from tests.takeover_setup import (
+    add_automation,
+    owned,
+    setup_core,
+    start_take_over,
+    take_over,
+)
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -199,14 +205,32 @@ async def test_take_over_and_give_back(
     assert sim.stats.device_commands[SHUTTER_1] == [("close", [])]
 
 
-async def test_record_of_what_moved(hass: HomeAssistant, sim: GatewaySimulator) -> None:
+async def test_what_stays_is_listed_before_confirming(
+    hass: HomeAssistant, sim: GatewaySimulator
+) -> None:
     core = await setup_core(hass, sim)
-    ours = await take_over(hass, sim)
+    result = await start_take_over(hass, sim)
+    assert result["step_id"] == "take_over"
+    shown = result["description_placeholders"]
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    await hass.async_block_till_done()
+    ours = result["result"]
+
     record = ours.data[CONF_TAKEN_OVER]
     assert record["entry_id"] == core.entry_id
-    assert set(record["entities"]) == set(owned(hass, ours)) - {
-        entity_id(hass, "sensor", DOMAIN, f"{GW}_pending_actions")
+    pending = entity_id(hass, "sensor", DOMAIN, f"{GW}_pending_actions")
+    assert set(record["entities"]) == set(owned(hass, ours)) - {pending}
+    assert shown["moves"] == str(len(record["entities"]))
+    assert shown["devices"] == str(len(record["devices"]))
+    stayed = owned(hass, core)
+    assert shown["stay_count"] == str(len(stayed))
+    assert shown["stays"].splitlines()[0].startswith("- button (")
+    listed = {
+        listed_id
+        for line in shown["stays"].splitlines()
+        for listed_id in line.split(": ", 1)[1].split(", ")
     }
+    assert listed == set(stayed)
     assert "take_over" not in ours.data
 
 

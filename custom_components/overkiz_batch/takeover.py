@@ -165,13 +165,19 @@ def plan(hass: HomeAssistant, core: ConfigEntry, ours: Ours) -> Plan:
 
 def plan_placeholders(the_plan: Plan, core: ConfigEntry) -> dict[str, str]:
     """Describe a plan for the confirmation: counts and what stays behind."""
-    stays = sorted(the_plan.stays, key=lambda e: e.entity_id)
+    by_domain: dict[str, list[str]] = {}
+    for entity in sorted(the_plan.stays, key=lambda e: e.entity_id):
+        by_domain.setdefault(entity.domain, []).append(entity.entity_id)
     return {
         "title": core.title,
         "moves": str(len(the_plan.moves)),
         "devices": str(len(the_plan.devices)),
-        "stay_count": str(len(stays)),
-        "stays": "\n".join(f"- {e.entity_id}" for e in stays) or "-",
+        "stay_count": str(len(the_plan.stays)),
+        "stays": "\n".join(
+            f"- {domain} ({len(ids)}): {', '.join(ids)}"
+            for domain, ids in sorted(by_domain.items())
+        )
+        or "-",
     }
 
 
