@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from typing import TYPE_CHECKING
+from unittest.mock import patch
 
 from homeassistant.config_entries import (
     SOURCE_USER,
     ConfigEntryDisabler,
     ConfigEntryState,
 )
-from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME, Platform
 from homeassistant.helpers import (
     area_registry as ar,
     device_registry as dr,
@@ -25,6 +26,7 @@ from custom_components.overkiz_batch.const import (
     CONF_API_TYPE,
     CONF_HUB,
     DOMAIN,
+    PLATFORMS,
 )
 from custom_components.overkiz_batch.takeover import CONF_TAKEN_OVER, CORE_DOMAIN
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
@@ -296,3 +298,41 @@ async def test_take_over_in_the_cloud_with_scenes(
     assert set(hass.states.async_entity_ids("scene")) == scenes
     await hass.config_entries.async_unload(core.entry_id)
     await hass.async_block_till_done()
+
+
+async def test_a_platform_added_later_takes_its_entities_over(
+    hass: HomeAssistant, sim: GatewaySimulator
+) -> None:
+    """Switches left with overkiz by a version without them move at next setup."""
+    core = await setup_core(hass, sim)
+    lights = entity_id(hass, "switch", CORE_DOMAIN, f"{LIGHTS}-OnOff")
+    without_switches = [p for p in PLATFORMS if p != Platform.SWITCH]
+    with (
+        patch("custom_components.overkiz_batch.PLATFORMS", without_switches),
+        patch("custom_components.overkiz_batch.takeover.PLATFORMS", without_switches),
+    ):
+        ours = await take_over(hass, sim)
+        assert owned(hass, core)[lights].disabled
+        await hass.config_entries.async_unload(ours.entry_id)
+        await hass.async_block_till_done()
+
+    # The update brings switches: the next setup takes them with their ids.
+    assert await hass.config_entries.async_setup(ours.entry_id)
+    await hass.async_block_till_done()
+    mine = owned(hass, ours)
+    assert mine[lights].platform == DOMAIN
+    assert mine[lights].disabled_by is None
+    assert hass.states.get(lights) is not None
+    assert lights in ours.data[CONF_TAKEN_OVER]["entities"]
+    assert core.disabled_by is ConfigEntryDisabler.USER
+
+    # Nothing more to take: the next setup changes nothing.
+    data = dict(ours.data)
+    assert await hass.config_entries.async_reload(ours.entry_id)
+    await hass.async_block_till_done()
+    assert dict(ours.data) == data
+
+    await hass.config_entries.async_remove(ours.entry_id)
+    await hass.async_block_till_done()
+    assert owned(hass, core)[lights].platform == CORE_DOMAIN
+    assert hass.states.get(lights) is not None

@@ -230,15 +230,32 @@ def _async_move_to_ours(
     return {"entities": moved, "devices": devices, "detached": detached}
 
 
+def _record(
+    core: ConfigEntry, before: Mapping[str, Any] | None, moved: dict[str, Any]
+) -> dict[str, Any]:
+    """Return what was taken over from ``core`` so far, for the way back."""
+    if not before or before.get("entry_id") != core.entry_id:
+        before = {}
+    return {
+        "entry_id": core.entry_id,
+        "entities": [*before.get("entities", []), *moved["entities"]],
+        "devices": [*before.get("devices", []), *moved["devices"]],
+        "detached": {**before.get("detached", {}), **moved["detached"]},
+    }
+
+
 async def async_take_over_if_asked(
     hass: HomeAssistant, entry: ConfigEntry, client: BatchClient, setup: Setup
 ) -> None:
     """Take the overkiz entry over, when the entry asks for it, before our setup.
 
     Runs before our devices and entities are registered: they then find the
-    moved registry entries by unique id and keep their entity ids.
+    moved registry entries by unique id and keep their entity ids. After a
+    take-over, each setup also takes what the disabled overkiz entry still
+    holds and we now create too (a platform added by an update).
     """
     if (core_id := entry.data.get(CONF_TAKE_OVER)) is None:
+        await _async_take_over_more(hass, entry, client, setup)
         return
     data = {k: v for k, v in entry.data.items() if k != CONF_TAKE_OVER}
     core = hass.config_entries.async_get_entry(core_id)
@@ -254,19 +271,32 @@ async def async_take_over_if_asked(
             return
         ours = await async_ours(hass, entry.data, client, setup)
         moved = _async_move_to_ours(hass, entry, plan(hass, core, ours))
-        before = entry.data.get(CONF_TAKEN_OVER) or {}
-        if before.get("entry_id") != core.entry_id:
-            before = {}
-        data[CONF_TAKEN_OVER] = {
-            "entry_id": core.entry_id,
-            "entities": [*before.get("entities", []), *moved["entities"]],
-            "devices": [*before.get("devices", []), *moved["devices"]],
-            "detached": {**before.get("detached", {}), **moved["detached"]},
-        }
+        data[CONF_TAKEN_OVER] = _record(core, entry.data.get(CONF_TAKEN_OVER), moved)
         await hass.config_entries.async_set_disabled_by(
             core.entry_id, ConfigEntryDisabler.USER
         )
     hass.config_entries.async_update_entry(entry, data=data)
+
+
+async def _async_take_over_more(
+    hass: HomeAssistant, entry: ConfigEntry, client: BatchClient, setup: Setup
+) -> None:
+    """Take what the disabled overkiz entry still has and we now create too."""
+    record = entry.data.get(CONF_TAKEN_OVER)
+    core = hass.config_entries.async_get_entry(record["entry_id"]) if record else None
+    if (
+        core is None
+        or core.disabled_by is None  # both run: the repair issue asks first
+        or not er.async_entries_for_config_entry(er.async_get(hass), core.entry_id)
+    ):
+        return
+    the_plan = plan(hass, core, await async_ours(hass, entry.data, client, setup))
+    if not the_plan.moves:
+        return
+    moved = _async_move_to_ours(hass, entry, the_plan)
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, CONF_TAKEN_OVER: _record(core, record, moved)}
+    )
 
 
 @callback
