@@ -130,6 +130,19 @@ class SimDevice:
                 changed.append({"name": name, "type": state["type"], "value": new})
         return changed
 
+    def report(self, changes: dict[str, Any]) -> list[dict[str, Any]]:
+        """Set states the device has; return all of them as event entries.
+
+        What a motor told to go where it already is sends at once: its position
+        and that it is not moving, changed or not.
+        """
+        self.apply(changes)
+        return [
+            {"name": name, "type": state["type"], "value": state["value"]}
+            for name in changes
+            if (state := self._states.get(name)) is not None
+        ]
+
     def put_state(self, name: str, kind: int, value: Any) -> list[dict[str, Any]]:
         """Set a state, adding it if the device lacks it (tests, outside changes)."""
         if name not in self._states:
