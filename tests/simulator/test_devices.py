@@ -268,9 +268,8 @@ async def test_a_motor_already_there_reports_at_once(
     """Told to go where it is, a motor reports its position and that it is still."""
     listener = core_sim.core.register_listener("test")
     await run(core_sim, CLOSED_SHUTTER, ("close",))
-    changed = [
-        e for e in core_sim.core.fetch(listener) if e["name"] == "DeviceStateChangedEvent"
-    ]
+    events = core_sim.core.fetch(listener)
+    changed = [e for e in events if e["name"] == "DeviceStateChangedEvent"]
     assert len(changed) == 1
     states = {s["name"]: s["value"] for s in changed[0]["deviceStates"]}
     assert states["core:ClosureState"] == 100
