@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         DeviceEvent,
         DeviceStateChangedEvent,
         Event,
+        ExecutionRegisteredEvent,
         ExecutionStateChangedEvent,
         GatewayEvent,
     )
@@ -96,6 +97,14 @@ def _gateway_down(coordinator: OverkizBatchCoordinator, event: GatewayEvent) -> 
 def _gateway_alive(coordinator: OverkizBatchCoordinator, event: GatewayEvent) -> None:
     if event.gateway_id == coordinator.gateway_id:
         coordinator.gateway_alive = True
+
+
+@_handles(EventName.EXECUTION_REGISTERED)
+def _execution_registered(
+    coordinator: OverkizBatchCoordinator, event: ExecutionRegisteredEvent
+) -> None:
+    if event.label:
+        coordinator.async_execution_registered(event.label, event.exec_id)
 
 
 @_handles(EventName.EXECUTION_STATE_CHANGED)
