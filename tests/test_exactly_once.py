@@ -211,7 +211,7 @@ async def test_lost_answer_of_a_finished_batch_is_found_in_history(
 
     async def listener_lost(label: str) -> None:
         coordinator.listener_epoch += 1  # replaced: its events are gone
-        return None
+        return
 
     monkeypatch.setattr(client, "get_current_executions", after_the_end)
     monkeypatch.setattr(coordinator, "async_find_registered", listener_lost)
