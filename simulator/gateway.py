@@ -10,9 +10,9 @@ from aiohttp import web
 from .auth import Auth
 from .certs import server_ssl_context
 from .core import GatewayCore, Stats
-from .devices import SimDevice
 from .faults import Faults
 from .houses import load_house
+from .models import make_device
 from .server import CLOUD_PREFIX, LOCAL_PREFIX, ApiServer
 
 if TYPE_CHECKING:
@@ -230,7 +230,7 @@ class GatewaySimulator:
         if url in self.core.devices:
             raise ValueError(f"Device {url} already exists")
         self.core.house["devices"].append(raw)
-        self.core.devices[url] = SimDevice(raw)
+        self.core.devices[url] = make_device(raw)
         self.core.emit({"name": "DeviceCreatedEvent", "deviceURL": url})
 
     def remove_device(self, device_url: str) -> None:
