@@ -9,7 +9,17 @@ from homeassistant.const import Platform
 
 DOMAIN: Final = "overkiz_batch"
 
-PLATFORMS: Final = [Platform.CLIMATE, Platform.COVER, Platform.SENSOR, Platform.SWITCH]
+PLATFORMS: Final = [
+    Platform.ALARM_CONTROL_PANEL,
+    Platform.CLIMATE,
+    Platform.COVER,
+    Platform.LIGHT,
+    Platform.LOCK,
+    Platform.SENSOR,
+    Platform.SIREN,
+    Platform.SWITCH,
+    Platform.WATER_HEATER,
+]
 
 # Config entry data.
 CONF_HUB: Final = "hub"  # pyoverkiz server key, e.g. "somfy_europe"
