@@ -290,6 +290,8 @@ def setpoint_heater(
         {
             "setOperatingMode": 1,
             "setTargetTemperature": 1,
+            "setDerogatedTargetTemperature": 1,
+            "setSchedulingType": 1,
             "setHeatingLevel": 1,
             "setComfortTemperature": 1,
             "setEcoTemperature": 1,
@@ -303,6 +305,8 @@ def setpoint_heater(
             ("core:OnOffState", T_STRING, "on"),
             ("core:OperatingModeState", T_STRING, "basic"),
             ("core:TargetTemperatureState", T_FLOAT, target),
+            ("io:EffectiveTemperatureSetpointState", T_FLOAT, target),
+            ("io:InternalExternalSchedulingTypeState", T_STRING, "internal"),
             ("core:ComfortRoomTemperatureState", T_FLOAT, 20.0),
             ("core:EcoRoomTemperatureState", T_FLOAT, 3.5),
             ("core:MaximumTargetTemperatureState", T_FLOAT, 28.0),
@@ -316,7 +320,7 @@ def setpoint_heater(
                 "internal",
                 "standby",
             ],
-            "io:TargetHeatingLevelState": HEATING_LEVELS,
+            "io:TargetHeatingLevelState": [*HEATING_LEVELS, "boost"],
         },
         manufacturer="Atlantic",
     )

@@ -79,9 +79,15 @@ class OverkizBatchClimate(OverkizBatchDeviceEntity, ClimateEntity):
                 for mode, (command, _) in desc.hvac_commands.items()
                 if self.supports(command)
             ]
-        self._attr_preset_modes = (
-            list(desc.presets.values()) if self.supports(desc.preset_command) else []
-        )
+        presets = []
+        if self.supports(desc.preset_command):
+            presets = list(desc.presets.values())
+        presets += [
+            preset
+            for preset, (command, _) in desc.preset_commands.items()
+            if self.supports(command)
+        ]
+        self._attr_preset_modes = list(dict.fromkeys(presets))
         features = ClimateEntityFeature(0)
         if self._attr_preset_modes:
             features |= ClimateEntityFeature.PRESET_MODE
@@ -121,15 +127,33 @@ class OverkizBatchClimate(OverkizBatchDeviceEntity, ClimateEntity):
 
     @property
     def preset_mode(self) -> str | None:
-        """Return the current preset (None when off or unknown)."""
+        """Return the current preset (None when off or unknown).
+
+        The level the device reports first; else the programme it follows
+        (``mode_presets``).
+        """
         desc = self.entity_description
         value = as_str(self.state_of(desc.preset_state))
-        return None if value is None else desc.presets.get(value)
+        if value is not None and (preset := desc.presets.get(value)) is not None:
+            return preset
+        mode = as_str(self.state_of(desc.hvac_state))
+        return None if mode is None else desc.mode_presets.get(mode)
+
+    def _in_auto(self) -> bool:
+        """Tell whether the auto mode's own setpoint applies."""
+        desc = self.entity_description
+        return (
+            self.hvac_mode == HVACMode.AUTO
+            and self.state_of(desc.auto_target_temperature_state) is not None
+        )
 
     @property
     def target_temperature(self) -> float | None:
-        """Return the setpoint."""
-        return as_float(self.state_of(self.entity_description.target_temperature_state))
+        """Return the setpoint (in auto, the one the programme follows)."""
+        desc = self.entity_description
+        if self._in_auto():
+            return as_float(self.state_of(desc.auto_target_temperature_state))
+        return as_float(self.state_of(desc.target_temperature_state))
 
     @property
     def current_temperature(self) -> float | None:
@@ -154,9 +178,12 @@ class OverkizBatchClimate(OverkizBatchDeviceEntity, ClimateEntity):
     async def async_set_preset_mode(self, preset_mode: str) -> None:
         """Apply a preset."""
         desc = self.entity_description
-        value = next((v for v, p in desc.presets.items() if p == preset_mode), None)
-        if value is None or desc.preset_command is None:
+        if preset_mode not in (self.preset_modes or []):
             raise validation_error("unsupported_preset_mode", preset_mode=preset_mode)
+        if preset_mode in desc.preset_commands:
+            await self.async_execute(self.command(*desc.preset_commands[preset_mode]))
+            return
+        value = next(v for v, p in desc.presets.items() if p == preset_mode)
         if value == desc.manual_preset:
             # A manual derogation needs a temperature: keep the current target.
             if (target := self.target_temperature) is None:
@@ -164,7 +191,7 @@ class OverkizBatchClimate(OverkizBatchDeviceEntity, ClimateEntity):
             await self._async_set_target(target)
             return
         await self.async_execute(
-            self.command(desc.preset_command, value, *desc.preset_args)
+            self.command(str(desc.preset_command), value, *desc.preset_args)
         )
 
     async def async_set_temperature(self, **kwargs: Any) -> None:
@@ -181,6 +208,11 @@ class OverkizBatchClimate(OverkizBatchDeviceEntity, ClimateEntity):
 
     async def _async_set_target(self, temperature: float) -> None:
         desc = self.entity_description
+        if self._in_auto() and self.supports(desc.auto_temperature_command):
+            # The comfort setpoint stays; the programme's one is derogated.
+            command = str(desc.auto_temperature_command)
+            await self.async_execute(self.command(command, temperature))
+            return
         if desc.temperature_command is None:
             raise validation_error("unsupported_preset_mode", preset_mode="manual")
         await self.async_execute(
