@@ -64,8 +64,9 @@ class OverkizClimateDescription(ClimateEntityDescription):
     ``hvac_commands`` says what to send for each mode. Presets likewise, sent
     with ``preset_command(value, *preset_args)``, unless ``preset_commands``
     names another command and value for a preset. ``mode_presets`` maps values
-    of ``hvac_state`` to presets, for when ``preset_state`` tells none. Setting ``manual_preset`` sends a temperature
-    derogation at the current target instead. In the auto mode the setpoint
+    of ``hvac_state`` to presets, for when ``preset_state`` tells none.
+    Setting ``manual_preset`` sends a temperature derogation at the current
+    target instead. In the auto mode the setpoint
     may live elsewhere (``auto_target_temperature_state``, changed with
     ``auto_temperature_command``).
     """
@@ -94,6 +95,7 @@ class OverkizClimateDescription(ClimateEntityDescription):
     max_temp_state: str | None = None
     min_temp: float = 7.0
     max_temp: float = 28.0
+    temperature_sensor_index: int = TEMPERATURE_SENSOR_INDEX
 
 
 # Thermostatic valves (and thermostats of the same kind): always heating;
