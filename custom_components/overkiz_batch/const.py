@@ -15,6 +15,7 @@ PLATFORMS: Final = [
     Platform.COVER,
     Platform.LIGHT,
     Platform.LOCK,
+    Platform.SCENE,
     Platform.SENSOR,
     Platform.SIREN,
     Platform.SWITCH,
