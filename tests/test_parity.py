@@ -70,8 +70,8 @@ def test_report_marks_what_we_miss() -> None:
     assert result.short_platforms() == ["sensor"]
     text = parity.report([result])
     assert "| house | 2 | 2 | 1 **(-1)** | 4 | 3 **<** | sensor |" in text
-    assert "| sensor | 3 (+2) | 1 (+2) **<** | |" in text
-    assert "| switch | 0 | 1 | |" in text
+    assert "| sensor | 3 (+2) | 1 (+2) **<** | 1/2 |" in text
+    assert "| switch | 0 | 1 |  |" in text
     assert "- `io://b` B (y)" in text
 
 
