@@ -55,6 +55,7 @@ def census(devices: set[str], **enabled: int) -> Census:
         enabled=Counter(enabled),
         disabled=Counter(sensor=2),
         devices=devices,
+        unique_ids={"sensor": {f"{url}-core:TemperatureState" for url in devices}},
     )
 
 
