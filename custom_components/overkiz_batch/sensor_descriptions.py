@@ -53,12 +53,16 @@ def number(value: Any) -> float | int | None:
     return int(result) if result.is_integer() else result
 
 
-def rounded(digits: int) -> Callable[[Any], float | None]:
-    """Round a reading to ``digits`` decimals (sensors report float noise)."""
+def rounded(digits: int) -> Callable[[Any], float | int | None]:
+    """Round a reading to ``digits`` decimals (sensors report float noise).
 
-    def convert(value: Any) -> float | None:
-        result = as_float(value)
-        return None if result is None else round(result, digits)
+    A whole number stays one, whether the gateway sent 17, 17.0 or "17".
+    """
+
+    def convert(value: Any) -> float | int | None:
+        return number(
+            None if (result := as_float(value)) is None else round(result, digits)
+        )
 
     return convert
 
