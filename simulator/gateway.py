@@ -15,6 +15,7 @@ from .core import GatewayCore, Stats
 from .devices import SimDevice
 from .faults import Faults
 from .houses import load_house
+from .scenarios import HOUSE_KEY, Scenarios
 from .server import CLOUD_PREFIX, LOCAL_PREFIX, ApiServer
 
 if TYPE_CHECKING:
@@ -60,8 +61,11 @@ class GatewaySimulator:
         if exec_limit < 1:
             raise ValueError("exec_limit must be >= 1")
         self.mode: Mode = mode
+        setup = load_house(house)
+        # The account's scenarios are not part of GET setup.
+        self.scenarios = Scenarios(setup.pop(HOUSE_KEY, None))
         self.core = GatewayCore(
-            load_house(house),
+            setup,
             cloud=mode == "cloud",
             speed=speed,
             exec_limit=exec_limit,
@@ -269,6 +273,18 @@ class GatewaySimulator:
         self.core.emit_states(device, device.apply({"core:StatusState": status}))
         name = "DeviceAvailableEvent" if available else "DeviceUnavailableEvent"
         self.core.emit({"name": name, "deviceURL": device_url})
+
+    def add_scenario(self, group: dict[str, Any]) -> None:
+        """Add or change a scenario (``scenarios.scenario``), as the app would."""
+        known = group.get("oid") in self.scenarios.groups
+        oid = self.scenarios.add(group)
+        name = "ActionGroupUpdatedEvent" if known else "ActionGroupCreatedEvent"
+        self.core.emit({"name": name, "actionGroupOID": oid})
+
+    def remove_scenario(self, oid: str) -> None:
+        """Delete a scenario, as the app would, with ActionGroupDeletedEvent."""
+        self.scenarios.remove(oid)
+        self.core.emit({"name": "ActionGroupDeletedEvent", "actionGroupOID": oid})
 
     @property
     def speed(self) -> float:

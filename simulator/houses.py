@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 import zlib
 
+from .scenarios import HOUSE_KEY, default_scenarios
+
 DEFAULT_GATEWAY_ID = "0811-2300-4455"
 _EPOCH_MS = 1_700_000_000_000
 
@@ -469,7 +471,9 @@ def default_house(gateway_id: str = DEFAULT_GATEWAY_ID) -> dict[str, Any]:
     devices.append(heating_level_heater(f"io://{gw}/4001", "Bathroom heater"))
     devices.extend(setpoint_heater(f"io://{gw}/4002", "Living room heater"))
     devices.extend(heating_valve(f"io://{gw}/5001", "Bedroom valve"))
-    return setup(gateway_id, devices)
+    house = setup(gateway_id, devices)
+    house[HOUSE_KEY] = default_scenarios(gateway_id)
+    return house
 
 
 def shutters_house(n: int, gateway_id: str = DEFAULT_GATEWAY_ID) -> dict[str, Any]:

@@ -81,6 +81,8 @@ ROUTES = (
     _route("POST", "events/{}/fetch", "events/fetch", "fetch"),
     _route("POST", "events/{}/unregister", "events/unregister", "unregister"),
     _route("POST", "exec/apply", "exec/apply", "apply"),
+    _route("GET", "actionGroups", "actionGroups", "action_groups"),
+    _route("POST", "exec/{}", "exec/{oid}", "run_action_group"),
     _route("GET", "exec/current", "exec/current", "current"),
     _route("GET", "exec/current/{}", "exec/current/{id}", "current_one"),
     _route("DELETE", "exec/current/setup/{}", "exec/current/setup/{id}", "cancel"),
@@ -164,7 +166,7 @@ class ApiServer:
                 raise api_error("TOO_MANY_CONCURRENT_REQUESTS")
             error = sim.faults.take_failure(route.name)
             if error is not None:
-                if route.name == "exec/apply":
+                if route.name in ("exec/apply", "exec/{oid}"):
                     sim.stats.executions_rejected += 1
                 injected = injected_error(error, sim.gateway_id, sim.core.exec_limit)
                 return injected.response()
@@ -273,6 +275,28 @@ class ApiServer:
                 raise api_error("MALFORMED_ACTION_GROUP") from None
             owner = sim.username if sim.mode == "cloud" else "local"
             exec_id = sim.core.apply(body, owner)
+        except ApiErrorResponse:
+            sim.stats.executions_rejected += 1
+            raise
+        sim.stats.executions_accepted += 1
+        return _json({"execId": exec_id})
+
+    async def _h_action_groups(self, *_: Any) -> web.Response:
+        return _json(self.sim.scenarios.listing())
+
+    async def _h_run_action_group(
+        self, _: web.Request, values: list[str], __: str
+    ) -> web.Response:
+        sim = self.sim
+        body = sim.scenarios.body(values[0])
+        if sim.mode == "local":
+            # Developer mode answers with an id but runs nothing (Somfy's
+            # TaHoma developer mode does not support scenarios).
+            return _json({"execId": sim.core.new_id()})
+        try:
+            exec_id = sim.core.apply(
+                body, sim.username, sub_type="ACTION_GROUP", metadata=body["metadata"]
+            )
         except ApiErrorResponse:
             sim.stats.executions_rejected += 1
             raise

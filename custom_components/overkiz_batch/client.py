@@ -61,9 +61,10 @@ class BatchClient(OverkizClient):
     """An OverkizClient that sends an execution at most once.
 
     pyoverkiz sends a POST again after a timeout or a dropped connection; for
-    ``exec/apply`` that runs a batch twice when only the answer was lost. Here
-    ``exec/apply`` is sent again only when the connection never opened; the
-    coordinator finds out what became of it after any other failure.
+    ``exec/apply`` (or a scenario's ``exec/{oid}``) that runs it twice when only
+    the answer was lost. Here an ``exec/`` POST is sent again only when the
+    connection never opened; the caller finds out what became of it after any
+    other failure.
     """
 
     async def execute_action_group(
@@ -97,7 +98,7 @@ class BatchClient(OverkizClient):
         payload: dict[str, Any] | None = None,
         data: dict[str, Any] | None = None,
     ) -> Any:
-        if path.startswith("exec/apply"):
+        if path.startswith("exec/"):
             return await _post_unless_sent(self, path, payload, data)
         return await super()._post(path, payload, data)
 

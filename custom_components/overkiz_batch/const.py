@@ -13,6 +13,7 @@ PLATFORMS: Final = [
     Platform.BINARY_SENSOR,
     Platform.CLIMATE,
     Platform.COVER,
+    Platform.SCENE,
     Platform.SENSOR,
     Platform.SWITCH,
 ]

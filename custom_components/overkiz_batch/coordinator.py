@@ -61,6 +61,8 @@ from .errors import (
 )
 from .executions import ExecutionEnd, ExecutionTracker, TrackedExecution
 from .jobs import JobConcurrency, JobGroup
+from .naming import gateway_name
+from .scenarios import SCENARIO_EVENTS, GatewayScenarios
 
 if TYPE_CHECKING:
     from .client import BatchClient
@@ -134,6 +136,9 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
             on_change=self._async_notify_pending,
         )
         self.job_group = JobGroup(f"{DOMAIN}_{self.gateway_id}")
+        self.scenarios = GatewayScenarios(
+            self, enabled=entry.data.get(CONF_API_TYPE) != API_TYPE_LOCAL
+        )
         self.entities: dict[str, OverkizBatchEntity] = {}  # by entity_id, for services
         self._devices_listeners: list[DevicesListener] = []
         self._pending_listeners: list[CALLBACK_TYPE] = []
@@ -274,6 +279,19 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         tracked, and the listener polled faster, until it ends.
         """
         exec_id = await self.queue.add(actions, label)
+        self.async_track(exec_id, actions, label=label, entity_id=entity_id)
+        return exec_id
+
+    @callback
+    def async_track(
+        self,
+        exec_id: str,
+        actions: list[Action],
+        *,
+        label: str | None = None,
+        entity_id: str | None = None,
+    ) -> None:
+        """Follow an execution we started until it ends; poll faster meanwhile."""
         execution, end = self.executions.start(
             exec_id, actions, label=label, entity_id=entity_id
         )
@@ -281,7 +299,6 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
             self._async_execution_ended(execution, end)
         else:
             self._async_poll_fast()
-        return exec_id
 
     async def flush_action_queue(self) -> None:
         """Send the queued actions now and wait until the gateway took them."""
@@ -336,7 +353,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         self.gateway_device_id = registry.async_get_or_create(
             config_entry_id=self.config_entry.entry_id,
             identifiers={(DOMAIN, self.gateway_id)},
-            name=model or self.gateway_id,
+            name=gateway_name(gateway, self.gateway_id, server.manufacturer),
             manufacturer=server.manufacturer,
             model=model,
             sw_version=gateway.connectivity.protocol_version if gateway else None,
@@ -405,6 +422,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
                 self._async_handle_event(event)
             if self._resync:  # the gateway added or changed devices
                 await self._async_resync()
+            await self.scenarios.async_refresh()
         except Exception as err:
             raise self._update_error(err) from err
         # Fast while executions run, even when a failed poll slowed it down.
@@ -465,6 +483,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         """Read every device, and our gateway, again after events may have been lost."""
         if self._reconcile:
             await self._async_reconcile_executions()
+        self.scenarios.async_mark_stale()  # their events may be lost too
         devices = self._own_devices(await self.client.get_devices(refresh=True))
         gateways = await self.client.get_gateways(refresh=True)
         self._resync = False
@@ -545,6 +564,8 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
                 device.available = False
         elif name in (EventName.DEVICE_CREATED, EventName.DEVICE_UPDATED):
             self._resync = True
+        elif name in SCENARIO_EVENTS:
+            self.scenarios.async_mark_stale()
         elif name == EventName.DEVICE_REMOVED:
             if device_url is not None:
                 self._async_remove_device(device_url)
