@@ -261,8 +261,11 @@ async def run(dump: Path, mode: Mode, side: str, urls: list[str]) -> Census:
                     _core_harness(stack, hass, sim)
                     entries = [core_entry(sim)]
                 else:
+                    servers = {**SUPPORTED_SERVERS, SIM_HUB: sim.server_config}
                     stack.enter_context(
-                        patch.dict(our_client.SERVERS, {SIM_HUB: sim.server_config})
+                        patch.object(
+                            our_client, "SUPPORTED_SERVERS", MappingProxyType(servers)
+                        )
                     )
                     entries = [our_entry(sim, g) for g in sim.core.gateways]
                 root.addHandler(errors)

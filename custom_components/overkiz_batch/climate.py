@@ -18,14 +18,9 @@ from .climate_descriptions import (
     TEMPERATURE_SENSOR_INDEX,
     OverkizClimateDescription,
 )
-from .entity import async_add_device_entities
-from .platform_entity import (
-    OverkizBatchDeviceEntity,
-    as_float,
-    as_str,
-    state_value,
-    validation_error,
-)
+from .entity import OverkizBatchEntity, async_add_device_entities
+from .states import as_float, as_str, state_value
+from .validation import validation_error
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -56,7 +51,7 @@ def _climates_of(
         yield OverkizBatchClimate(coordinator, device.device_url, description)
 
 
-class OverkizBatchClimate(OverkizBatchDeviceEntity, ClimateEntity):
+class OverkizBatchClimate(OverkizBatchEntity, ClimateEntity):
     """An Overkiz heater or valve, driven by its description."""
 
     entity_description: OverkizClimateDescription

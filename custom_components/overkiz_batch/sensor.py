@@ -167,10 +167,12 @@ class PendingActionsSensor(SensorEntity):
     @property
     def native_value(self) -> int:
         """Return the number of actions waiting."""
-        return self.coordinator.get_pending_actions_count()
+        return self.coordinator.commands.get_pending_actions_count()
 
     async def async_added_to_hass(self) -> None:
         """Follow the queue."""
         self.async_on_remove(
-            self.coordinator.async_add_pending_listener(self.async_write_ha_state)
+            self.coordinator.commands.async_add_pending_listener(
+                self.async_write_ha_state
+            )
         )
