@@ -15,9 +15,12 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.helpers import entity_registry as er
-from pyoverkiz.models import Action, Command
 import pytest
 
+from custom_components.overkiz_batch.const import DOMAIN, SERVICE_EXECUTE_COMMAND
+from custom_components.overkiz_batch.diagnostics import (
+    async_get_config_entry_diagnostics,
+)
 from custom_components.overkiz_batch.sensor_descriptions import (
     SENSOR_DESCRIPTIONS,
     number,
@@ -153,17 +156,20 @@ async def test_counters_grow_with_time(hass: HomeAssistant) -> None:
 async def test_a_command_changes_the_forecast(hass: HomeAssistant) -> None:
     async with gateway(hass, Platform.SENSOR, house="sensors") as gw:
         assert reading(hass, WEATHER, "core:MaximumTemperatureState").state == "17"
-        await gw.coordinator.execute_action_group(
-            [sensors_action(WEATHER, "setMaximumTemperature", 22)]
+        await hass.services.async_call(
+            DOMAIN,
+            SERVICE_EXECUTE_COMMAND,
+            {
+                "device_url": WEATHER,
+                "command": "setMaximumTemperature",
+                "parameters": [22],
+            },
+            blocking=True,
+            return_response=True,
         )
         await gw.sync()
+        assert gw.commands(WEATHER) == [("setMaximumTemperature", [22])]
         assert reading(hass, WEATHER, "core:MaximumTemperatureState").state == "22"
-
-
-def sensors_action(url: str, command: str, *parameters: Any) -> Action:
-    return Action(
-        device_url=url, commands=[Command(name=command, parameters=list(parameters))]
-    )
 
 
 async def test_units_come_from_the_gateway_where_they_fit(
@@ -269,10 +275,12 @@ async def test_homekit_code_on_the_gateway(
         assert pending is not None
         assert pending.device_id == gateway_device
         # No other sensor: the stack is not a device of the house.
-        assert (
-            len(er.async_entries_for_config_entry(entity_registry, gw.entry.entry_id))
-            == 2
-        )
+        entries = er.async_entries_for_config_entry(entity_registry, gw.entry.entry_id)
+        assert len(entries) == 2
+        # Diagnostics keep the code out.
+        data = await async_get_config_entry_diagnostics(hass, gw.entry)
+        assert "123-45-678" not in str(data)
+        assert data["devices"][0]["attributes"]["homekit:SetupCode"] == "**REDACTED**"
 
 
 async def test_cloud_readings_sent_as_text(

@@ -10,8 +10,7 @@ from .binary_sensor_descriptions import (
     BINARY_SENSOR_DESCRIPTIONS,
     OverkizBinarySensorDescription,
 )
-from .entity import async_add_device_entities
-from .platform_entity import OverkizBatchDeviceEntity
+from .entity import OverkizBatchEntity, async_add_device_entities
 from .sensor import NOT_DEVICES
 
 if TYPE_CHECKING:
@@ -50,7 +49,7 @@ def _binary_sensors_of(
             yield OverkizBatchBinarySensor(coordinator, device.device_url, description)
 
 
-class OverkizBatchBinarySensor(OverkizBatchDeviceEntity, BinarySensorEntity):
+class OverkizBatchBinarySensor(OverkizBatchEntity, BinarySensorEntity):
     """One on/off state of a device, updated by the gateway's events."""
 
     entity_description: OverkizBinarySensorDescription

@@ -14,8 +14,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.helpers.device_registry import DeviceInfo
 
 from .const import DOMAIN
-from .entity import async_add_device_entities
-from .platform_entity import OverkizBatchDeviceEntity
+from .entity import OverkizBatchEntity, async_add_device_entities
 from .sensor_descriptions import (
     HOMEKIT_SETUP_CODE,
     HOMEKIT_STACK,
@@ -87,7 +86,7 @@ def _fits(device_class: SensorDeviceClass | None, unit: str) -> bool:
     return unit in DEVICE_CLASS_UNITS.get(device_class, set())
 
 
-class OverkizBatchSensor(OverkizBatchDeviceEntity, SensorEntity):
+class OverkizBatchSensor(OverkizBatchEntity, SensorEntity):
     """One reading of a device, updated by the gateway's events."""
 
     entity_description: OverkizSensorDescription

@@ -34,7 +34,7 @@ from homeassistant.const import (
     UnitOfVolumeFlowRate,
 )
 
-from .platform_entity import as_float
+from .states import as_float
 
 if TYPE_CHECKING:
     from collections.abc import Callable
