@@ -16,8 +16,8 @@ from homeassistant.components.alarm_control_panel.const import (
 )
 from pyoverkiz.enums import OverkizCommand, OverkizCommandParam, OverkizState, UIWidget
 
-from .entity import async_add_device_entities
-from .platform_entity import OverkizBatchDeviceEntity, as_str
+from .entity import OverkizBatchEntity, async_add_device_entities
+from .states import as_str
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -173,7 +173,7 @@ def _alarms_of(
         yield OverkizBatchAlarm(coordinator, device.device_url, description)
 
 
-class OverkizBatchAlarm(OverkizBatchDeviceEntity, AlarmControlPanelEntity):
+class OverkizBatchAlarm(OverkizBatchEntity, AlarmControlPanelEntity):
     """An Overkiz alarm controller; no code is asked (the box has none)."""
 
     entity_description: OverkizAlarmDescription

@@ -21,7 +21,8 @@ from pyoverkiz.enums import OverkizCommand, OverkizCommandParam, OverkizState, U
 
 from .climate_descriptions import PRESET_AUTO, PRESET_PROG, OverkizClimateDescription
 from .climate_entity import OverkizBatchClimate
-from .platform_entity import as_str, validation_error
+from .states import as_str
+from .validation import validation_error
 
 if TYPE_CHECKING:
     from pyoverkiz.models import Command

@@ -13,20 +13,16 @@ from homeassistant.components.climate.const import (
 from homeassistant.const import ATTR_TEMPERATURE, UnitOfTemperature
 from pyoverkiz.enums import OverkizState
 
-from .platform_entity import (
-    OverkizBatchDeviceEntity,
-    as_float,
-    as_str,
-    state_value,
-    validation_error,
-)
+from .entity import OverkizBatchEntity
+from .states import as_float, as_str, state_value
+from .validation import validation_error
 
 if TYPE_CHECKING:
     from .climate_descriptions import OverkizClimateDescription
     from .coordinator import OverkizBatchCoordinator
 
 
-class OverkizBatchClimate(OverkizBatchDeviceEntity, ClimateEntity):
+class OverkizBatchClimate(OverkizBatchEntity, ClimateEntity):
     """An Overkiz heater or valve, driven by its description."""
 
     entity_description: OverkizClimateDescription

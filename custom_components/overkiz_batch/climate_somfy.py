@@ -24,7 +24,8 @@ from pyoverkiz.enums import OverkizCommand, OverkizCommandParam, OverkizState, U
 
 from .climate_descriptions import FURTHER_NOTICE, OverkizClimateDescription
 from .climate_entity import OverkizBatchClimate
-from .platform_entity import as_float, as_str, validation_error
+from .states import as_float, as_str
+from .validation import validation_error
 
 if TYPE_CHECKING:
     from .coordinator import OverkizBatchCoordinator

@@ -13,8 +13,8 @@ from homeassistant.components.light.const import (
 )
 from pyoverkiz.enums import OverkizCommand, OverkizCommandParam, OverkizState, UIClass
 
-from .entity import async_add_device_entities
-from .platform_entity import OverkizBatchDeviceEntity, as_int, as_str
+from .entity import OverkizBatchEntity, async_add_device_entities
+from .states import as_int, as_str
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -86,7 +86,7 @@ def _brightness_to_percent(brightness: Any) -> int:
     return round(max(0, min(255, float(brightness))) * 100 / 255)
 
 
-class OverkizBatchLight(OverkizBatchDeviceEntity, LightEntity):
+class OverkizBatchLight(OverkizBatchEntity, LightEntity):
     """An Overkiz light."""
 
     entity_description: OverkizLightDescription

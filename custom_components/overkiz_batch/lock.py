@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.components.lock import LockEntity, LockEntityDescription
 from pyoverkiz.enums import OverkizCommand, OverkizCommandParam, OverkizState, UIClass
 
-from .entity import async_add_device_entities
-from .platform_entity import OverkizBatchDeviceEntity, as_str
+from .entity import OverkizBatchEntity, async_add_device_entities
+from .states import as_str
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -60,7 +60,7 @@ def _locks_of(
         yield OverkizBatchLock(coordinator, device.device_url, description)
 
 
-class OverkizBatchLock(OverkizBatchDeviceEntity, LockEntity):
+class OverkizBatchLock(OverkizBatchEntity, LockEntity):
     """An Overkiz door lock."""
 
     entity_description: OverkizLockDescription

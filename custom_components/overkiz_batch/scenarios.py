@@ -153,9 +153,11 @@ class GatewayScenarios:
                 translation_placeholders={"scenario": oid},
             )
         coordinator = self._coordinator
-        exec_id = await run_alone(coordinator.queue, lambda: self._async_send(scenario))
+        exec_id = await run_alone(
+            coordinator.commands.queue, lambda: self._async_send(scenario)
+        )
         self._recent.append(exec_id)
-        coordinator.async_track(
+        coordinator.commands.async_track(
             exec_id, scenario.actions, label=scenario.label, entity_id=entity_id
         )
         return exec_id

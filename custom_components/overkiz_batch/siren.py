@@ -9,13 +9,9 @@ from homeassistant.components.siren import SirenEntity, SirenEntityDescription
 from homeassistant.components.siren.const import ATTR_DURATION, SirenEntityFeature
 from pyoverkiz.enums import OverkizCommand, OverkizCommandParam, OverkizState, UIClass
 
-from .entity import async_add_device_entities
-from .platform_entity import (
-    OverkizBatchDeviceEntity,
-    as_float,
-    as_str,
-    validation_error,
-)
+from .entity import OverkizBatchEntity, async_add_device_entities
+from .states import as_float, as_str
+from .validation import validation_error
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -76,7 +72,7 @@ def _sirens_of(
         yield OverkizBatchSiren(coordinator, device.device_url, description)
 
 
-class OverkizBatchSiren(OverkizBatchDeviceEntity, SirenEntity):
+class OverkizBatchSiren(OverkizBatchEntity, SirenEntity):
     """An Overkiz siren."""
 
     entity_description: OverkizSirenDescription

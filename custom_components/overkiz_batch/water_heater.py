@@ -8,8 +8,9 @@ from homeassistant.components.water_heater import WaterHeaterEntity
 from homeassistant.components.water_heater.const import WaterHeaterEntityFeature
 from homeassistant.const import ATTR_TEMPERATURE, UnitOfTemperature
 
-from .entity import async_add_device_entities
-from .platform_entity import OverkizBatchDeviceEntity, as_float, validation_error
+from .entity import OverkizBatchEntity, async_add_device_entities
+from .states import as_float
+from .validation import validation_error
 from .water_heater_descriptions import (
     WATER_HEATER_DESCRIPTIONS,
     OverkizWaterHeaterDescription,
@@ -46,7 +47,7 @@ def _water_heaters_of(
         yield OverkizBatchWaterHeater(coordinator, device.device_url, description)
 
 
-class OverkizBatchWaterHeater(OverkizBatchDeviceEntity, WaterHeaterEntity):
+class OverkizBatchWaterHeater(OverkizBatchEntity, WaterHeaterEntity):
     """An Overkiz water heater, driven by its description."""
 
     entity_description: OverkizWaterHeaterDescription

@@ -23,7 +23,7 @@ from homeassistant.const import STATE_OFF, STATE_ON
 from pyoverkiz.enums import OverkizCommand, OverkizCommandParam, OverkizState, UIWidget
 from pyoverkiz.models import Command, Device
 
-from .platform_entity import as_float, state_value
+from .states import as_float, state_value
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
