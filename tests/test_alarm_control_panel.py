@@ -28,6 +28,7 @@ ZONES, URL_ZONES = "alarm_control_panel.house_alarm", f"io://{GW}/6301"
 MYFOX, URL_MYFOX = "alarm_control_panel.somfy_protect", f"myfox://{GW}/site_alarm"
 PANEL, URL_PANEL = "alarm_control_panel.verisure_panel", f"verisure://{GW}/alarm"
 URL_TSK = f"internal://{GW}/alarm/0"
+TSK_ID = f"{URL_TSK}-TSKAlarmController"
 
 
 def state(hass: HomeAssistant, entity_id: str) -> str:
@@ -39,7 +40,7 @@ def state(hass: HomeAssistant, entity_id: str) -> str:
 def enable_box_alarm(entity_registry: er.EntityRegistry) -> str:
     """Register the box's alarm enabled before setup (it is off by default)."""
     return entity_registry.async_get_or_create(
-        ALARM, DOMAIN, URL_TSK, suggested_object_id="box_alarm"
+        ALARM, DOMAIN, TSK_ID, suggested_object_id="box_alarm"
     ).entity_id
 
 
@@ -59,7 +60,7 @@ async def test_box_alarm_disabled_by_default(
     hass: HomeAssistant, entity_registry: er.EntityRegistry
 ) -> None:
     async with gateway(hass, Platform.ALARM_CONTROL_PANEL, house=actuators_house()):
-        tsk = entity_registry.async_get_entity_id(ALARM, DOMAIN, URL_TSK)
+        tsk = entity_registry.async_get_entity_id(ALARM, DOMAIN, TSK_ID)
         assert tsk is not None
         entry = entity_registry.async_get(tsk)
         assert entry is not None

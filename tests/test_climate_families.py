@@ -22,6 +22,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.overkiz_batch.climate_entity import OverkizBatchClimate
 from simulator.actuator_houses import actuators_house
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
+from tests.gateway_setup import entity_of
 from tests.platforms import gateway, snapshot_entities
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
@@ -116,7 +117,7 @@ async def test_ventilation(hass: HomeAssistant) -> None:
 
 async def test_ventilation_refuses_unknown_modes(hass: HomeAssistant) -> None:
     async with gateway(hass, Platform.CLIMATE, house=actuators_house()) as gw:
-        entity = gw.coordinator.entities[VENTILATION]
+        entity = entity_of(hass, VENTILATION)
         assert isinstance(entity, OverkizBatchClimate)
         with pytest.raises(ServiceValidationError) as err:
             await entity.async_set_fan_mode("turbo")

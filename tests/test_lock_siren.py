@@ -20,6 +20,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.overkiz_batch.siren import OverkizBatchSiren
 from simulator.actuator_houses import actuators_house
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
+from tests.gateway_setup import entity_of
 from tests.platforms import gateway, snapshot_entities
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
@@ -76,7 +77,7 @@ async def test_siren(hass: HomeAssistant) -> None:
 
 async def test_siren_duration_out_of_range(hass: HomeAssistant) -> None:
     async with gateway(hass, Platform.SIREN, house=actuators_house()) as gw:
-        siren = gw.coordinator.entities[ALARM_SIREN]
+        siren = entity_of(hass, ALARM_SIREN)
         assert isinstance(siren, OverkizBatchSiren)
         with pytest.raises(ServiceValidationError) as err:
             await siren.async_turn_on(duration=3600)

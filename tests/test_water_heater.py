@@ -21,6 +21,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.overkiz_batch.water_heater import OverkizBatchWaterHeater
 from simulator.actuator_houses import actuators_house
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
+from tests.gateway_setup import entity_of
 from tests.platforms import gateway, snapshot_entities
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
@@ -117,7 +118,7 @@ async def test_away(hass: HomeAssistant) -> None:
 
 async def test_bad_input_is_refused(hass: HomeAssistant) -> None:
     async with gateway(hass, Platform.WATER_HEATER, house=actuators_house()) as gw:
-        heater = gw.coordinator.entities[HEATER]
+        heater = entity_of(hass, HEATER)
         assert isinstance(heater, OverkizBatchWaterHeater)
         with pytest.raises(ServiceValidationError) as err:
             await heater.async_set_operation_mode("gas")

@@ -185,8 +185,13 @@ class OverkizBatchAlarm(OverkizBatchEntity, AlarmControlPanelEntity):
         device_url: str,
         description: OverkizAlarmDescription,
     ) -> None:
-        """Offer the armings whose commands the device has."""
+        """Offer the armings whose commands the device has.
+
+        The unique id is core overkiz's for alarms: the device URL and the
+        widget, so an entity taken over keeps its id.
+        """
         super().__init__(coordinator, device_url, description)
+        self._attr_unique_id = f"{device_url}-{description.key}"
         features = Feature(0)
         for action, feature in (
             (description.arm_home, Feature.ARM_HOME),
