@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from homeassistant.components.cover import DOMAIN as COVER_DOMAIN, SERVICE_CLOSE_COVER
 from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE
@@ -22,7 +23,19 @@ async def test_stopping_home_assistant_sends_the_window(
     """12 closes wait in the batching window when Home Assistant stops."""
     entry = await setup_entry(hass, sim, monkeypatch, **{CONF_QUEUE_DELAY: 5.0})
     commands = coordinator_of(entry).commands
-    covers = sorted(entity_ids_of(hass, COVER_DOMAIN).items(), key=lambda c: c[1])[:12]
+    shutters = {f"io://{sim.gateway_id}/{1001 + n}" for n in range(12)}
+    covers = [
+        (e, u) for e, u in entity_ids_of(hass, COVER_DOMAIN).items() if u in shutters
+    ]
+    assert len(covers) == len(shutters)
+    queued = asyncio.Event()
+
+    @callback
+    def count() -> None:
+        if commands.get_pending_actions_count() == len(covers):
+            queued.set()
+
+    commands.async_add_pending_listener(count)
     calls = [
         hass.async_create_task(
             hass.services.async_call(
@@ -31,8 +44,7 @@ async def test_stopping_home_assistant_sends_the_window(
         )
         for eid, _ in covers
     ]
-    while commands.get_pending_actions_count() < len(covers):
-        await asyncio.sleep(0)
+    await queued.wait()
 
     await hass.async_stop()
 
@@ -51,9 +63,9 @@ async def test_reload_sends_the_queue_before_the_entities_go(
     Meanwhile the entities still take commands: none is skipped by Home Assistant.
     """
     entry = await setup_entry(hass, sim, monkeypatch)
-    (entity_id, url), (other_id, other_url) = sorted(
-        entity_ids_of(hass, COVER_DOMAIN).items(), key=lambda c: c[1]
-    )[:2]
+    by_url = {u: e for e, u in entity_ids_of(hass, COVER_DOMAIN).items()}
+    url, other_url = (f"io://{sim.gateway_id}/{n}" for n in (1001, 1002))
+    entity_id, other_id = by_url[url], by_url[other_url]
     accepted_when_gone: list[int] = []
 
     @callback
@@ -65,14 +77,25 @@ async def test_reload_sends_the_queue_before_the_entities_go(
             accepted_when_gone.append(sim.stats.executions_accepted)
 
     hass.bus.async_listen(EVENT_STATE_CHANGED, went)
+    client = coordinator_of(entry).client
+    apply = client.execute_action_group
+    refused = asyncio.Event()
+
+    async def apply_or_tell(**kwargs: Any) -> str:
+        try:
+            return await apply(**kwargs)
+        except Exception:
+            refused.set()
+            raise
+
+    monkeypatch.setattr(client, "execute_action_group", apply_or_tell)
     sim.fail("exec/apply", "EXEC_QUEUE_FULL", count=2)  # retried for about a second
     close = hass.async_create_task(
         hass.services.async_call(
             COVER_DOMAIN, SERVICE_CLOSE_COVER, {"entity_id": entity_id}, blocking=True
         )
     )
-    while not sim.stats.executions_rejected:
-        await asyncio.sleep(0.01)
+    await refused.wait()
 
     reload = hass.async_create_task(hass.config_entries.async_reload(entry.entry_id))
     await asyncio.sleep(0.05)

@@ -43,10 +43,11 @@ from .const import (
     UPDATE_INTERVAL_LOCAL,
 )
 from .devices import GatewayDevices
-from .errors import AUTH_ERRORS, TRANSIENT_ERRORS, log_unexpected
+from .errors import AUTH_ERRORS, TRANSIENT_ERRORS, error_detail, log_unexpected
 from .events import handle_event
 from .executions import ExecutionEnd, ExecutionTracker, TrackedExecution
 from .jobs import JobGroup
+from .logs import own_requests
 from .scenarios import GatewayScenarios
 from .sender import ExecutionSender
 
@@ -92,7 +93,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
             hass,
             _LOGGER,
             config_entry=entry,
-            name=f"{DOMAIN} events",
+            name=f"{entry.title} events",  # "Error fetching <title> events data"
             update_interval=self.idle_interval,
         )
         self.client = client
@@ -163,6 +164,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
 
     async def async_refresh_states(self) -> None:
         """Ask the gateway to read every device's states; they come back as events."""
+        own_requests()
         await self.client.refresh_states()
         await self.async_request_refresh()
 
@@ -170,6 +172,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
 
     async def _async_update_data(self) -> dict[str, Device]:
         """Fetch the listener's events and apply them to the devices."""
+        own_requests()
         for execution in self.executions.expire():
             _LOGGER.debug("Execution %s never ended, forgotten", execution.exec_id)
         try:
@@ -259,7 +262,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         return UpdateFailed(
             translation_domain=DOMAIN,
             translation_key="update_failed",
-            translation_placeholders={"error": str(err) or type(err).__name__},
+            translation_placeholders={"error": error_detail(err)},
         )
 
     async def _async_resync(self) -> None:

@@ -17,6 +17,7 @@ from pyoverkiz.exceptions import BaseOverkizError
 
 from .const import EXECUTION_LABEL
 from .errors import NOT_SENT_ERRORS, ExecutionOutcomeUnknownError
+from .logs import own_requests
 
 if TYPE_CHECKING:
     from pyoverkiz.models import Action
@@ -55,6 +56,7 @@ class ExecutionSender:
         Raises the failure when the gateway certainly did not take it, and
         ExecutionOutcomeUnknownError when whether it did cannot be known.
         """
+        own_requests()
         tagged = f"{label or EXECUTION_LABEL} #{secrets.token_hex(4)}"
         try:
             return await self._async_apply(actions, tagged)
