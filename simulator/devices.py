@@ -9,6 +9,7 @@ switch, heaters and valves change their setpoints, any ``setX`` updates an ``XSt
 from __future__ import annotations
 
 from dataclasses import dataclass
+import math
 from typing import Any
 
 from .errors import api_error
@@ -293,7 +294,13 @@ def _derogation(params: list[Any]) -> dict[str, Any]:
 
 
 def _cast(value: Any, kind: Any) -> Any:
-    """Convert a value to the state's declared type (a float closure to an int)."""
+    """Convert a value to the state's declared type (a float closure to an int).
+
+    NaN and infinities stay as they are: a gateway reports them for a number
+    it does not know, whatever the declared type.
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return value
     if kind == T_INT and _is_number(value):
         return round(value)
     if kind == T_FLOAT and _is_number(value):
