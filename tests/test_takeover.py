@@ -127,7 +127,7 @@ async def test_take_over_and_give_back(
     core_only = {
         e.entity_id
         for e in owned(hass, core).values()
-        if e.domain in ("button", "number", "sensor")
+        if e.domain in ("button", "number")
     }
     assert core_only
     moving = set(owned(hass, core)) - core_only
