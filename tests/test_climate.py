@@ -174,6 +174,9 @@ async def test_unknown_preset_is_refused(hass: HomeAssistant) -> None:
 SUPPORTED_WIDGETS = {
     "AtlanticElectricalHeater",
     "AtlanticElectricalHeaterWithAdjustableTemperatureSetpoint",
+    "AtlanticElectricalTowelDryer",
+    "AtlanticHeatRecoveryVentilation",
+    "SomfyThermostat",
     "ValveHeatingTemperatureInterface",
 }
 

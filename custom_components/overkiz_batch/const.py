@@ -10,11 +10,17 @@ from homeassistant.const import Platform
 DOMAIN: Final = "overkiz_batch"
 
 PLATFORMS: Final = [
+    Platform.ALARM_CONTROL_PANEL,
+    Platform.BINARY_SENSOR,
     Platform.CLIMATE,
     Platform.COVER,
+    Platform.LIGHT,
+    Platform.LOCK,
     Platform.SCENE,
     Platform.SENSOR,
+    Platform.SIREN,
     Platform.SWITCH,
+    Platform.WATER_HEATER,
 ]
 
 # Config entry data.

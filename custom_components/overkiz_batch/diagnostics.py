@@ -29,6 +29,8 @@ TO_REDACT = {
     CONF_USERNAME,
     "location",
 }
+# Device attributes that pair or unlock something (the HomeKit bridge's code).
+SECRET_ATTRIBUTES = {"homekit:SetupCode"}
 
 
 async def async_get_config_entry_diagnostics(
@@ -104,7 +106,10 @@ def _device_data(device: Device) -> dict[str, Any]:
         "enabled": device.enabled,
         "commands": sorted(device.definition.commands),
         "states": {name: state.value for name, state in device.states.items()},
-        "attributes": {name: attr.value for name, attr in device.attributes.items()},
+        "attributes": async_redact_data(
+            {name: attr.value for name, attr in device.attributes.items()},
+            SECRET_ATTRIBUTES,
+        ),
     }
 
 

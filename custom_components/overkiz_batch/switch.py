@@ -71,6 +71,16 @@ class OverkizBatchSwitch(OverkizBatchEntity, SwitchEntity):
 
     entity_description: OverkizSwitchDescription
 
+    def __init__(
+        self,
+        coordinator: OverkizBatchCoordinator,
+        device_url: str,
+        description: OverkizSwitchDescription,
+    ) -> None:
+        """Known as ``URL-key``, as overkiz knows its switches."""
+        super().__init__(coordinator, device_url, description)
+        self._attr_unique_id = f"{device_url}-{description.key}"
+
     @property
     def is_on(self) -> bool | None:
         """Return whether the device is on (what it was told, when stateless)."""
