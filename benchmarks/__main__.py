@@ -188,7 +188,9 @@ def setting_notes() -> list[str]:
         f"sequential: an automation closing {SEQUENCE_SIZE} covers one blocking"
         " call after another: total time and executions.",
         "queue overhead: `benchmarks/queue_overhead.py` (no gateway, no-op"
-        " executor; exec/apply = batches sent).",
+        " executor; exec/apply = batches sent). Ours sends more batches in the"
+        " mixed workload: a later command for a device already collected starts"
+        " the next batch, so close-then-open reverses instead of running both.",
         "The machine running the benchmarks is shared with other work (two"
         " cores): absolute times carry that load; compare rows of one run.",
     ]
