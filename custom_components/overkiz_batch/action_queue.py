@@ -240,8 +240,10 @@ class ActionQueue:
         settings = batch.settings
         if settings.adaptive and not batch.held:
             remaining = self._pending_end - self._clock()
+            if remaining <= 0:  # the window is due: its timer stands
+                return
             self._cancel_timer()
-            self._arm(max(0.0, min(settings.quiet_gap, remaining)))
+            self._arm(min(settings.quiet_gap, remaining))
 
     def _busy(self) -> int:
         """Our executions running, being sent or about to be."""
