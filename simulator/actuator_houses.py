@@ -236,6 +236,69 @@ def water_heater(base_url: str, label: str) -> list[dict[str, Any]]:
     return [heater]
 
 
+def pass_apc_water_heater(base_url: str, label: str) -> list[dict[str, Any]]:
+    """Build the hot water zone of an Atlantic Pass APC heat pump."""
+    heater = device(
+        f"{base_url}#3",
+        label,
+        "io:AtlanticPassAPCDHWComponent",
+        "WaterHeatingSystem",
+        "AtlanticPassAPCDHW",
+        {
+            "setBoostOnOffState": 1,
+            "setDHWOnOffState": 1,
+            "setComfortTargetDHWTemperature": 1,
+            "setEcoTargetDHWTemperature": 1,
+            "refreshTargetDHWTemperature": 0,
+            **_IO_MAINTENANCE,
+        },
+        [
+            _STATUS,
+            ("core:DHWOnOffState", T_STRING, "on"),
+            ("core:BoostOnOffState", T_STRING, "off"),
+            ("io:PassAPCDHWModeState", T_STRING, "comfort"),
+            ("core:DHWTemperatureState", T_FLOAT, 47.0),
+            ("core:TargetDHWTemperatureState", T_FLOAT, 52.0),
+            ("core:ComfortTargetDHWTemperatureState", T_FLOAT, 52.0),
+            ("core:EcoTargetDHWTemperatureState", T_FLOAT, 45.0),
+        ],
+        discrete={
+            "core:DHWOnOffState": ["off", "on"],
+            "core:BoostOnOffState": ["off", "on"],
+            "io:PassAPCDHWModeState": ["comfort", "eco", "internalScheduling"],
+        },
+        manufacturer="Atlantic",
+    )
+    return [heater]
+
+
+def hitachi_water_heater(url: str, label: str) -> dict[str, Any]:
+    """Build a Hitachi (Yutaki) hot water tank, as Hi Kumo reports it."""
+    return device(
+        url,
+        label,
+        "modbus:YutakiV2DHWElectricalExtraHeaterComponent",
+        "WaterHeatingSystem",
+        "HitachiDHW",
+        {
+            "setControlDHW": 1,
+            "setDHWMode": 1,
+            "setControlDHWSettingTemperature": 1,
+        },
+        [
+            ("modbus:ControlDHWState", T_STRING, "run"),
+            ("modbus:DHWModeState", T_STRING, "standard"),
+            ("modbus:ControlDHWSettingTemperatureState", T_INT, 48),
+            ("core:DHWTemperatureState", T_INT, 46),
+        ],
+        discrete={
+            "modbus:ControlDHWState": ["run", "stop"],
+            "modbus:DHWModeState": ["high demand", "standard"],
+        },
+        manufacturer="Hitachi",
+    )
+
+
 def towel_dryer(base_url: str, label: str) -> list[dict[str, Any]]:
     """Build an Atlantic towel dryer (``#1``)."""
     dryer = device(
@@ -372,6 +435,8 @@ def actuators_house(gateway_id: str = DEFAULT_GATEWAY_ID) -> dict[str, Any]:
         myfox_alarm(f"myfox://{gw}/site_alarm", "Somfy Protect"),
         alarm_panel(f"verisure://{gw}/alarm", "Verisure panel"),
         *water_heater(f"io://{gw}/7001", "Water heater"),
+        *pass_apc_water_heater(f"io://{gw}/7002", "Heat pump hot water"),
+        hitachi_water_heater(f"modbus://{gw}/7003", "Hitachi hot water"),
         *towel_dryer(f"io://{gw}/7101", "Towel dryer"),
         *heat_recovery_ventilation(f"io://{gw}/7201", "Ventilation"),
         *somfy_thermostat(f"somfythermostat://{gw}/7301", "Thermostat"),
