@@ -13,6 +13,7 @@ from .houses import (
     _IO_MAINTENANCE,
     _STATUS,
     DEFAULT_GATEWAY_ID,
+    T_BOOL,
     T_FLOAT,
     T_INT,
     T_OBJECT,
@@ -77,6 +78,72 @@ def rgb_light(url: str, label: str) -> dict[str, Any]:
         ],
         discrete=_ON_OFF,
         manufacturer="Philips",
+    )
+
+
+def dual_roller_shutter(url: str, label: str) -> dict[str, Any]:
+    """Build an IO roller shutter with an upper and a lower sash."""
+    return device(
+        url,
+        label,
+        "io:DualRollerShutterIOComponent",
+        "RollerShutter",
+        "PositionableDualRollerShutter",
+        {
+            "open": 0,
+            "close": 0,
+            "stop": 0,
+            "upperOpen": 0,
+            "upperClose": 0,
+            "setUpperClosure": 1,
+            "lowerOpen": 0,
+            "lowerClose": 0,
+            "setLowerClosure": 1,
+            **_IO_MAINTENANCE,
+        },
+        [
+            _STATUS,
+            ("core:UpperClosureState", T_INT, 0),
+            ("core:LowerClosureState", T_INT, 0),
+            ("core:UpperOpenClosedState", T_STRING, "open"),
+            ("core:LowerOpenClosedState", T_STRING, "open"),
+        ],
+        discrete={
+            "core:UpperOpenClosedState": ["closed", "open"],
+            "core:LowerOpenClosedState": ["closed", "open"],
+        },
+    )
+
+
+def exterior_venetian_blind(url: str, label: str) -> dict[str, Any]:
+    """Build an IO exterior venetian blind that moves and orients in one go."""
+    return device(
+        url,
+        label,
+        "io:ExteriorVenetianBlindIOComponent",
+        "ExteriorVenetianBlind",
+        "PositionableExteriorVenetianBlind",
+        {
+            "open": 0,
+            "close": 0,
+            "stop": 0,
+            "my": 0,
+            "setClosure": 1,
+            "setOrientation": 1,
+            "setClosureAndOrientation": 2,
+            "tiltUp": 0,
+            "tiltDown": 0,
+            **_IO_MAINTENANCE,
+        },
+        [
+            _STATUS,
+            ("core:ClosureState", T_INT, 0),
+            ("core:TargetClosureState", T_INT, 0),
+            ("core:OpenClosedState", T_STRING, "open"),
+            ("core:SlateOrientationState", T_INT, 0),
+            ("core:MovingState", T_BOOL, False),
+        ],
+        discrete={"core:OpenClosedState": ["closed", "open"]},
     )
 
 
@@ -429,6 +496,8 @@ def actuators_house(gateway_id: str = DEFAULT_GATEWAY_ID) -> dict[str, Any]:
         on_off_light(f"zwave://{gw}/6002", "Porch lamp"),
         rgb_light(f"hue://{gw}/6003", "Colour lamp"),
         door_lock(f"io://{gw}/6101", "Front door lock"),
+        dual_roller_shutter(f"io://{gw}/6401", "Bay window"),
+        exterior_venetian_blind(f"io://{gw}/6402", "Office blind"),
         siren(f"io://{gw}/6201", "Indoor siren"),
         tsk_alarm(f"internal://{gw}/alarm/0"),
         stateful_alarm(f"io://{gw}/6301", "House alarm"),
