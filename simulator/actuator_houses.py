@@ -147,6 +147,19 @@ def exterior_venetian_blind(url: str, label: str) -> dict[str, Any]:
     )
 
 
+def ventilation_outlet(url: str, label: str, flow: int = 40) -> dict[str, Any]:
+    """Build a ventilation outlet (extraction) set by air flow."""
+    return device(
+        url,
+        label,
+        "io:VentilationOutletIOComponent",
+        "VentilationSystem",
+        "VentilationOutlet",
+        {"on": 0, "off": 0, "setAirOutput": 1, **_IO_MAINTENANCE},
+        [_STATUS, ("core:AirOutputState", T_INT, flow)],
+    )
+
+
 def door_lock(url: str, label: str, locked: bool = True) -> dict[str, Any]:
     """Build a motorised door lock."""
     return device(
@@ -496,6 +509,7 @@ def actuators_house(gateway_id: str = DEFAULT_GATEWAY_ID) -> dict[str, Any]:
         on_off_light(f"zwave://{gw}/6002", "Porch lamp"),
         rgb_light(f"hue://{gw}/6003", "Colour lamp"),
         door_lock(f"io://{gw}/6101", "Front door lock"),
+        ventilation_outlet(f"io://{gw}/6501", "Kitchen extractor"),
         dual_roller_shutter(f"io://{gw}/6401", "Bay window"),
         exterior_venetian_blind(f"io://{gw}/6402", "Office blind"),
         siren(f"io://{gw}/6201", "Indoor siren"),

@@ -231,6 +231,40 @@ class DualShutter(SimDevice):
         return super()._changes(command, params)
 
 
+_AIR_FLOWS = ("core:AirInputState", "core:AirOutputState", "core:AirTransferState")
+
+
+class Ventilation(SimDevice):
+    """A ventilation unit: off stops the air, on brings back the last flow."""
+
+    _last_flow = 50
+
+    def check(self, command: str, params: list[Any]) -> None:
+        """Refuse an air flow outside 0..100."""
+        super().check(command, params)
+        if command.startswith("setAir") and not (
+            _is_number(params[0]) and 0 <= params[0] <= 100
+        ):
+            raise _bad(f"{command}: air flow must be a number in 0..100")
+
+    def _flow(self) -> str | None:
+        return next((name for name in _AIR_FLOWS if self.has_state(name)), None)
+
+    def _changes(self, command: str, params: list[Any]) -> dict[str, Any]:
+        flow = self._flow()
+        if flow is None:
+            return super()._changes(command, params)
+        if command == "off":
+            if self.value(flow):
+                self._last_flow = self.value(flow)
+            return {flow: 0}
+        if command == "on":
+            return {flow: self._last_flow}
+        if command.startswith("setAir"):
+            return {flow: round(params[0])}
+        return super()._changes(command, params)
+
+
 ACTUATOR_MODELS: dict[str, type[SimDevice]] = {
     "DimmerLight": Light,
     "StatefulOnOffLight": Light,
@@ -241,6 +275,9 @@ ACTUATOR_MODELS: dict[str, type[SimDevice]] = {
     "MyFoxAlarmController": MyFoxAlarm,
     "AlarmPanelController": AlarmPanel,
     "PositionableDualRollerShutter": DualShutter,
+    "VentilationInlet": Ventilation,
+    "VentilationOutlet": Ventilation,
+    "VentilationTransfer": Ventilation,
 }
 """Models by widget."""
 
