@@ -89,6 +89,7 @@ class HitachiProfile:
     fan_commands: MappingProxyType[str, str]  # Home Assistant fan mode -> value
     min_temp: float
     max_temp: float
+    auto_range: tuple[float, float] | None = None  # the setpoints auto takes
     parameters_fn: Callable[[Settings], list[Any]]
 
 
@@ -154,6 +155,7 @@ OVP = HitachiProfile(
     ),
     min_temp=16.0,
     max_temp=32.0,
+    auto_range=(_AUTO_PIVOT - 3, _AUTO_PIVOT + 3),
     parameters_fn=_ovp_parameters,
 )
 
@@ -193,15 +195,21 @@ class HitachiAirToAirClimate(OverkizBatchClimate):
             features |= ClimateEntityFeature.SWING_MODE
         self._attr_supported_features = features
 
+    def _range(self) -> tuple[float, float]:
+        profile = self._profile
+        if profile.auto_range is not None and self.hvac_mode == HVACMode.AUTO:
+            return profile.auto_range
+        return profile.min_temp, profile.max_temp
+
     @property
     def min_temp(self) -> float:
-        """Return the lowest setpoint."""
-        return self._profile.min_temp
+        """Return the lowest setpoint (OVP units take less in auto)."""
+        return self._range()[0]
 
     @property
     def max_temp(self) -> float:
         """Return the highest setpoint."""
-        return self._profile.max_temp
+        return self._range()[1]
 
     def _text(self, state: str) -> str | None:
         return as_str(self.state_of(state))
