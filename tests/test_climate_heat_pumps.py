@@ -17,6 +17,7 @@ from homeassistant.components.climate import (
     SERVICE_SET_PRESET_MODE,
     SERVICE_SET_SWING_MODE,
     SERVICE_SET_TEMPERATURE,
+    HVACMode,
 )
 from homeassistant.const import ATTR_TEMPERATURE, Platform
 from homeassistant.core import HomeAssistant
@@ -254,4 +255,71 @@ async def test_evohome(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> N
             ("setOperatingMode", ["day-off", "2026/12/02 00:00"]),
             ("setOperatingMode", ["holidays", "2026/12/08 00:00"]),
             ("setOperatingMode", ["auto"]),
+        ]
+
+
+async def test_zone_control_zone_that_derogates(hass: HomeAssistant) -> None:
+    """A zone of a zone control with its own derogation runs as a heating zone."""
+    house = climate_house()
+    zone = next(d for d in house["devices"] if d["deviceURL"] == f"{APC}#6")
+    zone["definition"]["commands"].append(
+        {"commandName": "setDerogatedTargetTemperature", "nparams": 1}
+    )
+    async with gateway(hass, Platform.CLIMATE, house=house) as gw:
+        state = attrs(hass, CONTROLLED)
+        assert state["state"] == "heat"
+        assert state[ATTR_PRESET_MODE] is None  # "manu" is no heating-zone preset
+        await call(gw, SERVICE_SET_HVAC_MODE, CONTROLLED, hvac_mode="auto")
+        await call(gw, SERVICE_SET_PRESET_MODE, CONTROLLED, preset_mode="away")
+        await call(gw, SERVICE_SET_TEMPERATURE, CONTROLLED, temperature=18)
+        state = attrs(hass, CONTROLLED)
+        assert state[ATTR_PRESET_MODE] == "away"  # the mode, not the derogation
+        assert ATTR_HVAC_ACTION not in state
+        assert gw.commands(f"{APC}#6") == [
+            ("setPassAPCHeatingMode", ["internalScheduling"]),
+            ("setPassAPCHeatingMode", ["absence"]),
+            ("setDerogatedTargetTemperature", [18.0]),
+            ("setDerogationOnOffState", ["on"]),
+        ]
+        entity = entity_of(hass, CONTROLLED)
+        assert isinstance(entity, OverkizBatchClimate)
+        assert entity.target_temperature_high is None
+        assert entity.target_temperature_low is None
+
+
+async def test_zone_control_zone_heating_and_cooling(hass: HomeAssistant) -> None:
+    house = climate_house()
+    zone = next(d for d in house["devices"] if d["deviceURL"] == f"{APC}#6")
+    for state in zone["states"]:
+        if state["name"] == "core:ThermalConfigurationState":
+            state["value"] = "heatingAndCooling"
+    async with gateway(hass, Platform.CLIMATE, house=house) as gw:
+        state = attrs(hass, CONTROLLED)
+        assert state["state"] == "heat_cool"
+        assert (state["target_temp_low"], state["target_temp_high"]) == (19, 26)
+        await call(
+            gw,
+            SERVICE_SET_TEMPERATURE,
+            CONTROLLED,
+            target_temp_low=20,
+            target_temp_high=25,
+        )
+        state = attrs(hass, CONTROLLED)
+        assert (state["target_temp_low"], state["target_temp_high"]) == (20, 25)
+        gw.sim.set_state(f"{APC}#1", "io:PassAPCOperatingModeState", "cooling")
+        await gw.poll()
+        # Cooling, and this zone's cooling profile stops: idle.
+        assert attrs(hass, CONTROLLED)[ATTR_HVAC_ACTION] == "idle"
+        entity = entity_of(hass, CONTROLLED)
+        assert isinstance(entity, OverkizBatchClimate)
+        with pytest.raises(ServiceValidationError):
+            await entity.async_set_temperature(target_temp_low=2)
+        with pytest.raises(ServiceValidationError):
+            await entity.async_set_preset_mode("eco")
+        with pytest.raises(ServiceValidationError):
+            await entity.async_set_hvac_mode(HVACMode.COOL)
+        assert gw.commands(f"{APC}#6") == [
+            ("setHeatingTargetTemperature", [20.0]),
+            ("setCoolingTargetTemperature", [25.0]),
+            ("setDerogationOnOffState", ["on"]),
         ]
