@@ -336,3 +336,30 @@ async def test_a_platform_added_later_takes_its_entities_over(
     await hass.async_block_till_done()
     assert owned(hass, core)[lights].platform == CORE_DOMAIN
     assert hass.states.get(lights) is not None
+
+
+async def test_what_stays_keeps_its_device_on_the_way_back(
+    hass: HomeAssistant, sim: GatewaySimulator
+) -> None:
+    """An entity we do not make, on a device that moves, is detached, then back."""
+    core = await setup_core(hass, sim)
+    lights = entity_id(hass, "switch", CORE_DOMAIN, f"{LIGHTS}-OnOff")
+    device_id = owned(hass, core)[lights].device_id
+    assert device_id is not None
+    without_switches = [p for p in PLATFORMS if p != Platform.SWITCH]
+    with (
+        patch("custom_components.overkiz_batch.PLATFORMS", without_switches),
+        patch("custom_components.overkiz_batch.takeover.PLATFORMS", without_switches),
+    ):
+        ours = await take_over(hass, sim)
+        device = dr.async_get(hass).async_get(device_id)
+        assert device is not None
+        assert device.config_entry_id == ours.entry_id
+        assert owned(hass, core)[lights].device_id is None
+        assert ours.data[CONF_TAKEN_OVER]["detached"][lights] == device_id
+
+        await hass.config_entries.async_remove(ours.entry_id)
+        await hass.async_block_till_done()
+
+    assert owned(hass, core)[lights].device_id == device_id
+    assert hass.states.get(lights) is not None
