@@ -25,6 +25,7 @@ from homeassistant.config_entries import (
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.importlib import async_import_module
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .client import create_client
 from .const import CONF_GATEWAY_ID, DOMAIN, PLATFORMS
@@ -125,7 +126,9 @@ async def async_ours(
             await module.async_setup_entry(hass, entry, collect)
         except Exception:  # its entities then stay with overkiz, none is lost
             _LOGGER.exception("The %s platform could not plan the take-over", platform)
-    await coordinator.async_shutdown()  # a platform may have started its timer
+    # A platform may have started the polling timer. The base class's shutdown
+    # only stops timers; the client may be the one the real setup goes on with.
+    await DataUpdateCoordinator.async_shutdown(coordinator)
     devices = {base_device_url(url) for url in coordinator.data}
     return Ours(frozenset(keys), frozenset({*devices, coordinator.gateway_id}))
 
