@@ -346,8 +346,8 @@ def _async_give_back(
 async def async_give_back(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Give a taken-over gateway back to overkiz, as our entry is removed.
 
-    The overkiz entry gets its entities and devices back and is enabled again,
-    once our removal is complete.
+    The overkiz entry gets its entities and devices back and is enabled again
+    (or reloaded, if it was enabled meanwhile), once our removal is complete.
     """
     record = entry.data.get(CONF_TAKEN_OVER)
     if not record:
@@ -356,8 +356,10 @@ async def async_give_back(hass: HomeAssistant, entry: ConfigEntry) -> None:
     if core is None:
         return
     _async_give_back(hass, entry, core, record)
-    if core.disabled_by is not None:
-        hass.async_create_task(
-            hass.config_entries.async_set_disabled_by(core.entry_id, None),
-            f"{DOMAIN} enable {core.entry_id}",
-        )
+    if core.disabled_by is None:  # enabled meanwhile: it picks its entities up
+        hass.config_entries.async_schedule_reload(core.entry_id)
+        return
+    hass.async_create_task(
+        hass.config_entries.async_set_disabled_by(core.entry_id, None),
+        f"{DOMAIN} enable {core.entry_id}",
+    )
