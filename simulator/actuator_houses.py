@@ -275,6 +275,9 @@ def alarm_panel(url: str, label: str) -> dict[str, Any]:
     )
 
 
+_DHW_MODES = ["autoMode", "manualEcoActive", "manualEcoInactive"]
+
+
 def water_heater(base_url: str, label: str) -> list[dict[str, Any]]:
     """Build an Atlantic (V2 IO) water heater, as Cozytouch reports it."""
     heater = device(
@@ -308,12 +311,45 @@ def water_heater(base_url: str, label: str) -> list[dict[str, Any]]:
             ("core:BoostModeDurationState", T_INT, 0),
             ("io:AwayModeDurationState", T_STRING, "0"),
         ],
-        discrete={
-            "io:DHWModeState": ["autoMode", "manualEcoActive", "manualEcoInactive"]
-        },
+        discrete={"io:DHWModeState": _DHW_MODES},
         manufacturer="Atlantic",
     )
     return [heater]
+
+
+def modbus_water_heater(url: str, label: str) -> dict[str, Any]:
+    """Build an Atlantic water heater on a ModbusLink bridge (Calypso and kin)."""
+    return device(
+        url,
+        label,
+        "modbuslink:AtlanticDomesticHotWaterProductionMBLComponent",
+        "WaterHeatingSystem",
+        "DomesticHotWaterProduction",
+        {
+            "setDHWMode": 1,
+            "setBoostMode": 1,
+            "setAbsenceMode": 1,
+            "setAbsenceStartDate": 1,
+            "setAbsenceEndDate": 1,
+            "setTargetDHWTemperature": 1,
+        },
+        [
+            _STATUS,
+            ("modbuslink:DHWModeState", T_STRING, "autoMode"),
+            ("modbuslink:DHWBoostModeState", T_STRING, "off"),
+            ("modbuslink:DHWAbsenceModeState", T_STRING, "off"),
+            ("modbuslink:MiddleWaterTemperatureState", T_FLOAT, 51.0),
+            ("core:WaterTargetTemperatureState", T_FLOAT, 55.0),
+            ("core:MinimalTemperatureManualModeState", T_FLOAT, 50.0),
+            ("core:MaximalTemperatureManualModeState", T_FLOAT, 62.0),
+        ],
+        discrete={
+            "modbuslink:DHWModeState": _DHW_MODES,
+            "modbuslink:DHWBoostModeState": ["off", "on", "prog"],
+            "modbuslink:DHWAbsenceModeState": ["off", "on", "prog"],
+        },
+        manufacturer="Atlantic",
+    )
 
 
 def pass_apc_water_heater(base_url: str, label: str) -> list[dict[str, Any]]:
@@ -519,6 +555,7 @@ def actuators_house(gateway_id: str = DEFAULT_GATEWAY_ID) -> dict[str, Any]:
         alarm_panel(f"verisure://{gw}/alarm", "Verisure panel"),
         *water_heater(f"io://{gw}/7001", "Water heater"),
         *pass_apc_water_heater(f"io://{gw}/7002", "Heat pump hot water"),
+        modbus_water_heater(f"modbuslink://{gw}/7004", "Calypso"),
         hitachi_water_heater(f"modbus://{gw}/7003", "Hitachi hot water"),
         *towel_dryer(f"io://{gw}/7101", "Towel dryer"),
         *heat_recovery_ventilation(f"io://{gw}/7201", "Ventilation"),

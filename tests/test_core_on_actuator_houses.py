@@ -43,7 +43,7 @@ def _platforms(hass: HomeAssistant, entry_id: str) -> dict[str, set[str]]:
                 "siren": 1,
                 "fan": 1,
                 "alarm_control_panel": 4,
-                "water_heater": 3,
+                "water_heater": 4,
                 "climate": 3,
             },
         ),
