@@ -8,6 +8,7 @@ switch, heaters and valves change their setpoints, any ``setX`` updates an ``XSt
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +60,14 @@ class Change:
 
 
 type Effect = Move | Stop | Change
+
+# Device kinds with behaviour of their own (``controls.py``) add hooks here, so this
+# module stays generic. A check hook raises the gateway's error for bad parameters;
+# an effect hook returns what a command does, or None when the device is not its
+# kind; a position hook returns further states that follow a new position.
+CHECK_HOOKS: list[Callable[[SimDevice, str, list[Any]], None]] = []
+EFFECT_HOOKS: list[Callable[[SimDevice, str, list[Any]], Effect | None]] = []
+POSITION_HOOKS: list[Callable[[SimDevice, int], dict[str, Any]]] = []
 
 
 def _is_number(value: object) -> bool:
@@ -157,6 +166,8 @@ class SimDevice:
             changes[OPEN_CLOSED] = "closed" if position <= 0 else "open"
         if moving is not None:
             changes[MOVING] = moving
+        for hook in POSITION_HOOKS:
+            changes.update(hook(self, position))
         return changes
 
     # -- commands -----------------------------------------------------------------
@@ -168,6 +179,8 @@ class SimDevice:
         nparams, optional = self.commands[command]
         if len(params) < nparams or (len(params) > nparams and not optional):
             raise _bad(f"{command} expects {nparams} parameter(s), got {len(params)}")
+        for hook in CHECK_HOOKS:
+            hook(self, command, params)
         if self.protocol == "rts" and nparams >= 1:
             duration = params[-1]
             if not (isinstance(duration, int) and not isinstance(duration, bool)):
@@ -200,6 +213,9 @@ class SimDevice:
         """Tell what a (checked) command does, given the device's current states."""
         if self.protocol == "rts":
             return Change({})
+        for hook in EFFECT_HOOKS:
+            if (effect := hook(self, command, params)) is not None:
+                return effect
         if self.position_state is not None:
             if command in _STOP:
                 return Stop()

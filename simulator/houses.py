@@ -486,12 +486,16 @@ def shutters_house(n: int, gateway_id: str = DEFAULT_GATEWAY_ID) -> dict[str, An
 def load_house(house: str | Path | Mapping[str, Any]) -> dict[str, Any]:
     """Return a private copy of a house given by name, setup path or dict.
 
-    Names: ``default`` and ``shutters:N``.
+    Names: ``default``, ``controls`` and ``shutters:N``.
     """
     if isinstance(house, Mapping):
         data: Any = copy.deepcopy(dict(house))
     elif isinstance(house, str) and house == "default":
         data = default_house()
+    elif isinstance(house, str) and house == "controls":
+        from .controls import controls_house  # noqa: PLC0415  # it builds on this module
+
+        data = controls_house()
     elif isinstance(house, str) and house.startswith("shutters:"):
         data = shutters_house(int(house.removeprefix("shutters:")))
     else:

@@ -9,7 +9,15 @@ from homeassistant.const import Platform
 
 DOMAIN: Final = "overkiz_batch"
 
-PLATFORMS: Final = [Platform.CLIMATE, Platform.COVER, Platform.SENSOR, Platform.SWITCH]
+PLATFORMS: Final = [
+    Platform.BUTTON,
+    Platform.CLIMATE,
+    Platform.COVER,
+    Platform.NUMBER,
+    Platform.SELECT,
+    Platform.SENSOR,
+    Platform.SWITCH,
+]
 
 # Config entry data.
 CONF_HUB: Final = "hub"  # pyoverkiz server key, e.g. "somfy_europe"
