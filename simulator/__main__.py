@@ -22,7 +22,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--house",
         default="default",
-        help="'default', 'shutters:N' or the path of a setup JSON file",
+        help="'default', 'controls', 'shutters:N' or the path of a setup JSON file",
     )
     parser.add_argument(
         "--speed", type=float, default=1.0, help="time multiplier (1 is real time)"

@@ -86,7 +86,7 @@ def _discrete_values(dev: SimDevice, state: str) -> list[str]:
 
 
 def _zones(value: Any) -> list[str] | None:
-    """The zones of ``alarmZoneOn``'s parameter (``"A,C"``), None when malformed."""
+    """Return the zones ``alarmZoneOn`` names (``"A,C"``), None when malformed."""
     if not isinstance(value, str) or not value:
         return None
     zones = value.split(",")
@@ -129,9 +129,13 @@ def _check_bounds(dev: SimDevice, command: str, value: Any) -> None:
 
 
 def effect(dev: SimDevice, command: str, params: list[Any]) -> Effect | None:
-    """What a command does on these device kinds; None leaves it to the default."""
+    """Return what a command does on these kinds; None leaves it to the default."""
     if dev.has_state(PEDESTRIAN) and dev.position_state is None:
-        target = {"open": "open", "close": "closed", "setPedestrianPosition": "pedestrian"}
+        target = {
+            "open": "open",
+            "close": "closed",
+            "setPedestrianPosition": "pedestrian",
+        }
         if command in target:
             return Change({PEDESTRIAN: target[command]})
     if command == "partialPosition" and dev.position_state is not None:
@@ -145,7 +149,9 @@ def effect(dev: SimDevice, command: str, params: list[Any]) -> Effect | None:
         if command == "alarmZoneOn":
             return Change({ACTIVE_ZONES: params[0]})
         if command in ("alarmOn", "alarmOff"):
-            return Change({ACTIVE_ZONES: ",".join(ZONES) if command == "alarmOn" else ""})
+            return Change(
+                {ACTIVE_ZONES: ",".join(ZONES) if command == "alarmOn" else ""}
+            )
     if command == "setOperatingMode" and dev.has_state(HEATING_INTERFACE_MODE):
         return Change({HEATING_INTERFACE_MODE: params[0]})
     if command == "setCurrentOperatingMode" and dev.has_state(OPERATING_MODE):
@@ -157,10 +163,12 @@ def effect(dev: SimDevice, command: str, params: list[Any]) -> Effect | None:
 
 
 def position_states(dev: SimDevice, closure: int) -> dict[str, Any]:
-    """A door with a partial opening tells open, closed or partial by its position."""
+    """Return open, closed or partial for a door with a partial opening."""
     if not dev.has_state(PARTIAL):
         return {}
-    return {PARTIAL: "open" if closure <= 0 else "closed" if closure >= 100 else "partial"}
+    return {
+        PARTIAL: "open" if closure <= 0 else "closed" if closure >= 100 else "partial"
+    }
 
 
 CHECK_HOOKS.append(check)

@@ -8,11 +8,13 @@ switch, heaters and valves change their setpoints, any ``setX`` updates an ``XSt
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import api_error
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 CLOSURE = "core:ClosureState"
 DEPLOYMENT = "core:DeploymentState"

@@ -7,14 +7,11 @@ queue like every other command.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.components.button import (
-    ButtonDeviceClass,
-    ButtonEntity,
-    ButtonEntityDescription,
-)
+from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
+from homeassistant.components.button.const import ButtonDeviceClass
 from homeassistant.const import EntityCategory
 from pyoverkiz.enums import OverkizCommand, OverkizCommandParam
 
@@ -57,11 +54,12 @@ class OverkizButtonDescription(ButtonEntityDescription):
     enabled_fn: Callable[[Device], bool] = _always
 
 
-_IDENTIFY = {
-    "translation_key": "identify",
-    "device_class": ButtonDeviceClass.IDENTIFY,
-    "entity_category": EntityCategory.DIAGNOSTIC,
-}
+_IDENTIFY = OverkizButtonDescription(
+    key=OverkizCommand.START_IDENTIFY,
+    translation_key="identify",
+    device_class=ButtonDeviceClass.IDENTIFY,
+    entity_category=EntityCategory.DIAGNOSTIC,
+)
 
 BUTTON_DESCRIPTIONS: dict[str, OverkizButtonDescription] = {
     description.key: description
@@ -73,10 +71,11 @@ BUTTON_DESCRIPTIONS: dict[str, OverkizButtonDescription] = {
             key=OverkizCommand.GO_TO_ALIAS, translation_key="my_position", args=("1",)
         ),
         # startIdentify blinks once; identify keeps blinking until stopIdentify.
-        OverkizButtonDescription(key=OverkizCommand.START_IDENTIFY, **_IDENTIFY),
-        OverkizButtonDescription(
+        _IDENTIFY,
+        replace(
+            _IDENTIFY,
             key=OverkizCommand.IDENTIFY,
-            **(_IDENTIFY | {"translation_key": "start_identify"}),
+            translation_key="start_identify",
             enabled_fn=_lacks_start_identify,
         ),
         OverkizButtonDescription(

@@ -11,7 +11,7 @@ them, and a second write waits for the first to finish.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.number import (
     NumberDeviceClass,
@@ -20,6 +20,7 @@ from homeassistant.components.number import (
     NumberMode,
 )
 from homeassistant.const import EntityCategory, UnitOfTemperature, UnitOfTime
+from homeassistant.core import callback
 from homeassistant.helpers.event import async_call_later
 from pyoverkiz.enums import OverkizCommand, OverkizCommandParam, OverkizState
 from pyoverkiz.models import Command
@@ -76,14 +77,12 @@ async def _write_boost_duration(number: OverkizBatchNumber, days: float) -> None
         )
         await number.async_wait(BOOST_DURATION_SETTLE)
         relaunch = OverkizCommandParam.ON
-    modes = {
+    modes: dict[str, Any] = {
         OverkizCommandParam.RELAUNCH: relaunch,
         OverkizCommandParam.ABSENCE: OverkizCommandParam.OFF,
     }
     await number.async_execute(
-        Command(
-            name=OverkizCommand.SET_CURRENT_OPERATING_MODE, parameters=[modes]
-        )
+        Command(name=OverkizCommand.SET_CURRENT_OPERATING_MODE, parameters=[modes])
     )
     if number.supports(OverkizCommand.REFRESH_BOOST_MODE_DURATION):
         await number.async_wait(BOOST_DURATION_REFRESH)
@@ -253,8 +252,13 @@ def _numbers_of(
             cover := cover_description(device)
         ):
             # Shown the way the cover shows its position (100 open).
-            description = replace(description, inverted=cover.invert_position)
-        yield OverkizBatchNumber(coordinator, device, description)
+            yield OverkizBatchNumber(
+                coordinator,
+                device,
+                replace(description, inverted=cover.invert_position),
+            )
+        else:
+            yield OverkizBatchNumber(coordinator, device, description)
 
 
 def _busy_concurrency(number: OverkizBatchNumber) -> JobConcurrency:
@@ -327,6 +331,7 @@ class OverkizBatchNumber(OverkizBatchDeviceEntity, NumberEntity):
         """Wait between the commands of one write, on Home Assistant's clock."""
         done = self.hass.loop.create_future()
 
+        @callback
         def wake(_now: object) -> None:
             if not done.done():
                 done.set_result(None)

@@ -37,8 +37,10 @@ ALARM_ZONES = ("", "A", "B", "C", "A,B", "B,C", "A,C", "A,B,C")
 
 @dataclass(frozen=True, kw_only=True)
 class OverkizSelectDescription(SelectEntityDescription):
-    """A choice: ``key`` is the state holding it, ``command_fn`` the command of
-    each option (an option whose command the device lacks is not offered).
+    """A choice: ``key`` is the state holding it.
+
+    ``command_fn`` returns the command of an option; an option whose command
+    the device lacks is not offered.
     """
 
     command_fn: Callable[[str], Command]
