@@ -52,7 +52,9 @@ async def close_cover_fails(
 ) -> HomeAssistantError:
     """Close the device's cover as a user would; return the error they get."""
     entity_id = next(
-        e for e, ent in coordinator.entities.items() if ent.device_url == url
+        e
+        for e, ent in coordinator.entities.items()
+        if ent.device_url == url and e.startswith("cover.")
     )
     with pytest.raises(HomeAssistantError) as err:
         await hass.services.async_call(

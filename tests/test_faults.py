@@ -110,7 +110,9 @@ async def start_covers(
         coordinator: OverkizBatchCoordinator = entry.runtime_data
         urls = list(sim.device_urls)
         by_url = {
-            entity.device_url: eid for eid, entity in coordinator.entities.items()
+            entity.device_url: eid
+            for eid, entity in coordinator.entities.items()
+            if eid.startswith("cover.")
         }
         covers = Covers(hass, sim, entry, [by_url[url] for url in urls], urls)
         started.append(covers)
