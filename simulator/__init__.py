@@ -1,6 +1,5 @@
 """A fake Overkiz gateway speaking the real API over real HTTP (tests, demo)."""
 
-from . import controls  # noqa: F401  # registers its device kinds' behaviour
 from .core import Stats
 from .errors import ERRORS
 from .faults import ENDPOINTS

@@ -2,19 +2,17 @@
 
 Gates that stop at a pedestrian or partial opening, lights and screens with a
 favourite ("my") position, sirens and bells, an alarm with zones, heaters with
-setpoints and durations, a water heater whose boost takes several commands. Their
-commands change their states as a real gateway's do; what the gateway refuses
-(a zone that does not exist, a duration beyond the device's maximum, a mode the
-definition does not list) is refused with its error. The behaviour is registered
-with :mod:`simulator.devices` when the package is imported.
+setpoints and durations, a water heater whose boost takes several commands.
+The kinds whose commands need more than the generic behaviour have models here
+(chosen by widget, see ``models.py``); their commands change their states as a
+real gateway's do, and what the gateway refuses is refused with its error.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .devices import CHECK_HOOKS, EFFECT_HOOKS, POSITION_HOOKS, Change, Move
-from .errors import api_error
+from .devices import CLOSURE, SimDevice, _bad
 from .houses import (
     DEFAULT_GATEWAY_ID,
     T_BOOL,
@@ -27,15 +25,11 @@ from .houses import (
     setup,
 )
 
-if TYPE_CHECKING:
-    from .devices import Effect, SimDevice
-
 PEDESTRIAN = "core:OpenClosedPedestrianState"
 PARTIAL = "core:OpenClosedPartialState"
 MEMORIZED = "core:Memorized1PositionState"
 INTENSITY = "core:LightIntensityState"
 ACTIVE_ZONES = "core:ActiveZonesState"
-ZONES = ("A", "B", "C")
 OPERATING_MODE = "core:OperatingModeState"
 HEATING_INTERFACE_MODE = "ovp:HeatingTemperatureInterfaceOperatingModeState"
 # Where a partial opening leaves a positionable door (closure).
@@ -44,136 +38,77 @@ PARTIAL_CLOSURE = 80
 _STATUS = ("core:StatusState", T_STRING, "available")
 _IDENTIFY = {"identify": 0, "startIdentify": 0, "stopIdentify": 0, "wink": 1}
 
-# Setters whose state is not named after them; the rest follow ``setX`` -> ``XState``.
-_SETTERS = {
-    "setComfortTemperature": "core:ComfortRoomTemperatureState",
-    "setEcoTemperature": "core:EcoRoomTemperatureState",
-    "setTowelDryerBoostModeDuration": "io:BoostDurationUserParameterState",
-    "setDryingDuration": "io:DryingDurationUserParameterState",
-}
-# The device's own bounds of a setter's value: (state holding the minimum, maximum).
-_BOUNDS = {
-    "setTowelDryerBoostModeDuration": (None, "io:BoostDurationMaxState"),
-    "setDryingDuration": (None, "io:DryingDurationMaxState"),
-    "setExpectedNumberOfShower": (
-        "core:MinimalShowerManualModeState",
-        "core:MaximalShowerManualModeState",
-    ),
-    "setTargetDHWTemperature": (
-        "core:MinimalTemperatureManualModeState",
-        "core:MaximalTemperatureManualModeState",
-    ),
-    "setWaterTargetTemperature": (
-        "core:MinimalTemperatureManualModeState",
-        "core:MaximalTemperatureManualModeState",
-    ),
-}
 
+class PedestrianGate(SimDevice):
+    """A gate without a position: fully open, open for a pedestrian, or closed."""
 
-def _bad(detail: str) -> Exception:
-    return api_error("BAD_PARAMETERS", detail=detail)
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _discrete_values(dev: SimDevice, state: str) -> list[str]:
-    for item in dev.raw["definition"].get("states") or []:
-        if item.get("qualifiedName") == state:
-            return list(item.get("values") or [])
-    return []
-
-
-def _zones(value: Any) -> list[str] | None:
-    """Return the zones ``alarmZoneOn`` names (``"A,C"``), None when malformed."""
-    if not isinstance(value, str) or not value:
-        return None
-    zones = value.split(",")
-    if any(zone not in ZONES for zone in zones) or len(set(zones)) != len(zones):
-        return None
-    return zones
-
-
-def check(dev: SimDevice, command: str, params: list[Any]) -> None:
-    """Refuse, as the gateway does, parameters these device kinds do not take."""
-    if command == "alarmZoneOn" and _zones(params[0]) is None:
-        raise _bad(f"alarmZoneOn: unknown zones {params[0]!r}")
-    if command in ("setOperatingMode", "setMemorizedSimpleVolume"):
-        state = (
-            HEATING_INTERFACE_MODE
-            if command == "setOperatingMode"
-            else "io:MemorizedSimpleVolumeState"
-        )
-        allowed = _discrete_values(dev, state)
-        if allowed and params[0] not in allowed:
-            raise _bad(f"{command}: unknown value {params[0]!r}")
-    if command == "setMemorized1Position" and not (
-        _is_number(params[0]) and 0 <= params[0] <= 100
-    ):
-        raise _bad("setMemorized1Position: position must be a number in 0..100")
-    if command == "setCurrentOperatingMode" and not isinstance(params[0], dict):
-        raise _bad("setCurrentOperatingMode: the modes must be an object")
-    if command in _BOUNDS:
-        _check_bounds(dev, command, params[0])
-
-
-def _check_bounds(dev: SimDevice, command: str, value: Any) -> None:
-    if not _is_number(value):
-        raise _bad(f"{command}: value must be a number")
-    low_state, high_state = _BOUNDS[command]
-    low = dev.value(low_state) if low_state and dev.has_state(low_state) else None
-    high = dev.value(high_state) if dev.has_state(high_state) else None
-    if (low is not None and value < low) or (high is not None and value > high):
-        raise _bad(f"{command}: {value} is out of the device's range {low}..{high}")
-
-
-def effect(dev: SimDevice, command: str, params: list[Any]) -> Effect | None:
-    """Return what a command does on these kinds; None leaves it to the default."""
-    if dev.has_state(PEDESTRIAN) and dev.position_state is None:
-        target = {
-            "open": "open",
-            "close": "closed",
-            "setPedestrianPosition": "pedestrian",
-        }
-        if command in target:
-            return Change({PEDESTRIAN: target[command]})
-    if command == "partialPosition" and dev.position_state is not None:
-        return Move(PARTIAL_CLOSURE)
-    if command == "goToAlias" and dev.position_state is not None:
-        favourite = dev.value(MEMORIZED) if dev.has_state(MEMORIZED) else 50
-        return Move(round(favourite))
-    if command == "my" and dev.has_state(INTENSITY):
-        return Change({INTENSITY: dev.value(MEMORIZED), "core:OnOffState": "on"})
-    if dev.has_state(ACTIVE_ZONES):
-        if command == "alarmZoneOn":
-            return Change({ACTIVE_ZONES: params[0]})
-        if command in ("alarmOn", "alarmOff"):
-            return Change(
-                {ACTIVE_ZONES: ",".join(ZONES) if command == "alarmOn" else ""}
-            )
-    if command == "setOperatingMode" and dev.has_state(HEATING_INTERFACE_MODE):
-        return Change({HEATING_INTERFACE_MODE: params[0]})
-    if command == "setCurrentOperatingMode" and dev.has_state(OPERATING_MODE):
-        modes = dict(dev.value(OPERATING_MODE) or {})
-        return Change({OPERATING_MODE: modes | params[0]})
-    if command in _SETTERS and dev.has_state(_SETTERS[command]):
-        return Change({_SETTERS[command]: params[0]})
-    return None
-
-
-def position_states(dev: SimDevice, closure: int) -> dict[str, Any]:
-    """Return open, closed or partial for a door with a partial opening."""
-    if not dev.has_state(PARTIAL):
-        return {}
-    return {
-        PARTIAL: "open" if closure <= 0 else "closed" if closure >= 100 else "partial"
+    _TARGETS = {
+        "open": "open",
+        "close": "closed",
+        "setPedestrianPosition": "pedestrian",
     }
 
+    def _changes(self, command: str, params: list[Any]) -> dict[str, Any]:
+        if command in self._TARGETS and self.has_state(PEDESTRIAN):
+            return {PEDESTRIAN: self._TARGETS[command]}
+        return super()._changes(command, params)
 
-CHECK_HOOKS.append(check)
-EFFECT_HOOKS.append(effect)
-POSITION_HOOKS.append(position_states)
+
+class PartialDoor(SimDevice):
+    """A positionable door with a partial opening; it tells which it is at."""
+
+    def _target(self, command: str, params: list[Any]) -> int | None:
+        if command == "partialPosition":
+            return PARTIAL_CLOSURE
+        return super()._target(command, params)
+
+    def position_changes(self, position: int, moving: bool | None) -> dict[str, Any]:
+        """Add open, closed or partial to what the position changes."""
+        changes = super().position_changes(position, moving)
+        if self.has_state(PARTIAL) and self.position_state == CLOSURE:
+            changes[PARTIAL] = (
+                "open" if position <= 0 else "closed" if position >= 100 else "partial"
+            )
+        return changes
+
+
+class AliasScreen(SimDevice):
+    """A screen whose favourite position is its alias 1 (``goToAlias``)."""
+
+    def _target(self, command: str, params: list[Any]) -> int | None:
+        if command == "goToAlias":
+            favourite = self.value(MEMORIZED) if self.has_state(MEMORIZED) else 50
+            return round(favourite)
+        return super()._target(command, params)
+
+
+class HeatingInterface(SimDevice):
+    """A Somfy heating interface: heating or cooling, and its setpoints."""
+
+    def check(self, command: str, params: list[Any]) -> None:
+        """Refuse an operating mode the definition does not list."""
+        super().check(command, params)
+        allowed = self._allowed(HEATING_INTERFACE_MODE)
+        if command == "setOperatingMode" and allowed and params[0] not in allowed:
+            raise _bad(f"setOperatingMode: unknown mode {params[0]!r}")
+
+    def _changes(self, command: str, params: list[Any]) -> dict[str, Any]:
+        if command == "setOperatingMode":
+            return {HEATING_INTERFACE_MODE: params[0]}
+        return super()._changes(command, params)
+
+
+CONTROL_MODELS: dict[str, type[SimDevice]] = {
+    "DiscreteGateWithPedestrianPosition": PedestrianGate,
+    "SlidingDiscreteGateWithPedestrianPosition": PedestrianGate,
+    "OpenCloseGateWithPedestrianPosition": PedestrianGate,
+    "OpenCloseSlidingGateWithPedestrianPosition": PedestrianGate,
+    "OpenCloseSlidingGarageDoorWithPedestrianPosition": PedestrianGate,
+    "PositionableGarageDoorWithPartialPosition": PartialDoor,
+    "DynamicScreen": AliasScreen,
+    "SomfyHeatingTemperatureInterface": HeatingInterface,
+}
+"""Models by widget."""
 
 
 # -- devices --------------------------------------------------------------------

@@ -19,6 +19,7 @@ import uuid
 
 from .devices import MOVING, TARGET_CLOSURE, Change, Move, SimDevice, Stop
 from .errors import api_error
+from .models import make_device
 
 TERMINAL = ("COMPLETED", "FAILED")
 FAILURE_CODES = {
@@ -125,6 +126,8 @@ class Execution:
     actions: list[ActionRun] = field(default_factory=list)
     task: asyncio.Task[None] | None = None
     cancel_reason: str | None = None
+    sub_type: str = "MANUAL_CONTROL"  # ACTION_GROUP: a stored scenario (exec/{oid})
+    metadata: str | None = None
 
     @property
     def failed_commands(self) -> list[dict[str, Any]]:
@@ -160,7 +163,7 @@ class GatewayCore:
         self.stats = Stats()
         self._rng = random.Random(seed)
         self.devices: dict[str, SimDevice] = {
-            raw["deviceURL"]: SimDevice(raw)
+            raw["deviceURL"]: make_device(raw)
             for raw in house["devices"]
             if isinstance(raw, dict) and raw.get("deviceURL")
         }
@@ -311,8 +314,19 @@ class GatewayCore:
         label = body.get("label")
         return (label if isinstance(label, str) else ""), parsed
 
-    def apply(self, body: Any, owner: str) -> str:
-        """Accept an action group and start it; raise the gateway's error otherwise."""
+    def apply(
+        self,
+        body: Any,
+        owner: str,
+        *,
+        sub_type: str = "MANUAL_CONTROL",
+        metadata: str | None = None,
+    ) -> str:
+        """Accept an action group and start it; raise the gateway's error otherwise.
+
+        ``sub_type`` ACTION_GROUP (with the scenario's ``metadata``) is a stored
+        scenario run by ``exec/{oid}``.
+        """
         label, parsed = self._parse(body)
         gateways = {device.gateway_id for device, _ in parsed}
         for gateway_id in sorted(gateways):
@@ -327,6 +341,8 @@ class GatewayCore:
             body=body,
             gateways=gateways,
             start_ms=int(time.time() * 1000),
+            sub_type=sub_type,
+            metadata=metadata,
         )
         execution.actions = [ActionRun(device, commands) for device, commands in parsed]
         self.executions[execution.id] = execution
@@ -364,7 +380,7 @@ class GatewayCore:
                 for action in execution.actions
             ]
             extra: dict[str, Any] = {
-                "metadata": "",
+                "metadata": execution.metadata or "",
                 "type": 1,
                 "subType": 1,
                 "source": "simulator",
@@ -563,7 +579,7 @@ class GatewayCore:
             "state": execution.state,
             "startTime": execution.start_ms,
             "executionType": "Immediate execution",
-            "executionSubType": "MANUAL_CONTROL",
+            "executionSubType": execution.sub_type,
             "actionGroup": {
                 "label": execution.label,
                 "shortcut": False,
@@ -625,7 +641,7 @@ class GatewayCore:
                         for rank, (name, params) in enumerate(action.commands)
                     ],
                     "executionType": "Immediate execution",
-                    "executionSubType": "MANUAL_CONTROL",
+                    "executionSubType": execution.sub_type,
                 }
             )
         return views

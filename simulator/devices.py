@@ -9,12 +9,10 @@ switch, heaters and valves change their setpoints, any ``setX`` updates an ``XSt
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .errors import api_error
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
+from .settings import SETTER_STATES, check_bounds
 
 CLOSURE = "core:ClosureState"
 DEPLOYMENT = "core:DeploymentState"
@@ -62,14 +60,6 @@ class Change:
 
 
 type Effect = Move | Stop | Change
-
-# Device kinds with behaviour of their own (``controls.py``) add hooks here, so this
-# module stays generic. A check hook raises the gateway's error for bad parameters;
-# an effect hook returns what a command does, or None when the device is not its
-# kind; a position hook returns further states that follow a new position.
-CHECK_HOOKS: list[Callable[[SimDevice, str, list[Any]], None]] = []
-EFFECT_HOOKS: list[Callable[[SimDevice, str, list[Any]], Effect | None]] = []
-POSITION_HOOKS: list[Callable[[SimDevice, int], dict[str, Any]]] = []
 
 
 def _is_number(value: object) -> bool:
@@ -168,8 +158,6 @@ class SimDevice:
             changes[OPEN_CLOSED] = "closed" if position <= 0 else "open"
         if moving is not None:
             changes[MOVING] = moving
-        for hook in POSITION_HOOKS:
-            changes.update(hook(self, position))
         return changes
 
     # -- commands -----------------------------------------------------------------
@@ -181,8 +169,6 @@ class SimDevice:
         nparams, optional = self.commands[command]
         if len(params) < nparams or (len(params) > nparams and not optional):
             raise _bad(f"{command} expects {nparams} parameter(s), got {len(params)}")
-        for hook in CHECK_HOOKS:
-            hook(self, command, params)
         if self.protocol == "rts" and nparams >= 1:
             duration = params[-1]
             if not (isinstance(duration, int) and not isinstance(duration, bool)):
@@ -190,7 +176,11 @@ class SimDevice:
             if duration < 0:
                 raise _bad(f"{command}: RTS duration must be >= 0")
             return
-        if command in _POSITION_COMMANDS or command in {"setOrientation"}:
+        check_bounds(self, command, params)
+        if command in _POSITION_COMMANDS or command in {
+            "setOrientation",
+            "setMemorized1Position",
+        }:
             if not (_is_number(params[0]) and 0 <= params[0] <= 100):
                 raise _bad(f"{command}: position must be a number in 0..100")
         elif command == "setHeatingLevel":
@@ -215,9 +205,6 @@ class SimDevice:
         """Tell what a (checked) command does, given the device's current states."""
         if self.protocol == "rts":
             return Change({})
-        for hook in EFFECT_HOOKS:
-            if (effect := hook(self, command, params)) is not None:
-                return effect
         if self.position_state is not None:
             if command in _STOP:
                 return Stop()
@@ -265,6 +252,8 @@ class SimDevice:
             return {"io:DerogationTypeState": "next_mode"}
         if command == "setOrientation":
             return {"core:SlateOrientationState": round(params[0])}
+        if (state := SETTER_STATES.get(command)) and self.has_state(state):
+            return {state: params[0]}
         if command.startswith("set") and len(params) == 1:
             return self._generic_setter(command[3:], params[0])
         return {}

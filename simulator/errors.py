@@ -109,6 +109,9 @@ ERRORS: dict[str, ApiError] = {
         "MISSING_PARAMETERS",
         'Malformed "Malformed action group". (missing parameter)',
     ),
+    "NO_SUCH_ACTION_GROUP": ApiError(
+        400, "NO_SUCH_ACTION_GROUP", "No such action group : {oid}"
+    ),
     "UNKNOWN_OBJECT": ApiError(400, "UNSPECIFIED_ERROR", "Unknown object."),
     "NO_SUCH_RESOURCE": ApiError(404, "INVALID_API_CALL", "No such resource"),
     "ACCESS_DENIED_TO_GATEWAY": ApiError(
@@ -145,5 +148,6 @@ def injected_error(name: str, gateway_id: str, limit: int = 10) -> ApiError:
             device=f"io://{gateway_id}/0000000",
             command="unknownCommand",
             detail="injected",
+            oid="00000000-0000-0000-0000-000000000000",
         )
     )

@@ -21,6 +21,8 @@ ENDPOINTS = (
     "events/fetch",
     "events/unregister",
     "exec/apply",
+    "actionGroups",
+    "exec/{oid}",
     "exec/current",
     "exec/current/{id}",
     "exec/current/setup/{id}",

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 import zlib
 
+from .scenarios import HOUSE_KEY, default_scenarios
+
 DEFAULT_GATEWAY_ID = "0811-2300-4455"
 _EPOCH_MS = 1_700_000_000_000
 
@@ -290,6 +292,8 @@ def setpoint_heater(
         {
             "setOperatingMode": 1,
             "setTargetTemperature": 1,
+            "setDerogatedTargetTemperature": 1,
+            "setSchedulingType": 1,
             "setHeatingLevel": 1,
             "setComfortTemperature": 1,
             "setEcoTemperature": 1,
@@ -303,6 +307,8 @@ def setpoint_heater(
             ("core:OnOffState", T_STRING, "on"),
             ("core:OperatingModeState", T_STRING, "basic"),
             ("core:TargetTemperatureState", T_FLOAT, target),
+            ("io:EffectiveTemperatureSetpointState", T_FLOAT, target),
+            ("io:InternalExternalSchedulingTypeState", T_STRING, "internal"),
             ("core:ComfortRoomTemperatureState", T_FLOAT, 20.0),
             ("core:EcoRoomTemperatureState", T_FLOAT, 3.5),
             ("core:MaximumTargetTemperatureState", T_FLOAT, 28.0),
@@ -316,7 +322,7 @@ def setpoint_heater(
                 "internal",
                 "standby",
             ],
-            "io:TargetHeatingLevelState": HEATING_LEVELS,
+            "io:TargetHeatingLevelState": [*HEATING_LEVELS, "boost"],
         },
         manufacturer="Atlantic",
     )
@@ -469,7 +475,9 @@ def default_house(gateway_id: str = DEFAULT_GATEWAY_ID) -> dict[str, Any]:
     devices.append(heating_level_heater(f"io://{gw}/4001", "Bathroom heater"))
     devices.extend(setpoint_heater(f"io://{gw}/4002", "Living room heater"))
     devices.extend(heating_valve(f"io://{gw}/5001", "Bedroom valve"))
-    return setup(gateway_id, devices)
+    house = setup(gateway_id, devices)
+    house[HOUSE_KEY] = default_scenarios(gateway_id)
+    return house
 
 
 def shutters_house(n: int, gateway_id: str = DEFAULT_GATEWAY_ID) -> dict[str, Any]:
@@ -486,14 +494,19 @@ def shutters_house(n: int, gateway_id: str = DEFAULT_GATEWAY_ID) -> dict[str, An
 def load_house(house: str | Path | Mapping[str, Any]) -> dict[str, Any]:
     """Return a private copy of a house given by name, setup path or dict.
 
-    Names: ``default``, ``controls`` and ``shutters:N``.
+    Names: ``default``, ``sensors`` (one sensor of each kind), ``controls`` (the
+    devices of buttons, numbers and selects) and ``shutters:N``.
     """
     if isinstance(house, Mapping):
         data: Any = copy.deepcopy(dict(house))
     elif isinstance(house, str) and house == "default":
         data = default_house()
+    elif isinstance(house, str) and house == "sensors":
+        from .sensors import sensors_house  # noqa: PLC0415 (it builds on this module)
+
+        data = sensors_house(DEFAULT_GATEWAY_ID)
     elif isinstance(house, str) and house == "controls":
-        from .controls import controls_house  # noqa: PLC0415  # it builds on this module
+        from .controls import controls_house  # noqa: PLC0415 (it builds on this module)
 
         data = controls_house()
     elif isinstance(house, str) and house.startswith("shutters:"):

@@ -15,6 +15,7 @@ from urllib.parse import unquote_plus
 
 from aiohttp import web
 
+from . import sensors
 from .auth import COOKIE
 from .errors import ERRORS, ApiErrorResponse, api_error, injected_error
 
@@ -80,6 +81,8 @@ ROUTES = (
     _route("POST", "events/{}/fetch", "events/fetch", "fetch"),
     _route("POST", "events/{}/unregister", "events/unregister", "unregister"),
     _route("POST", "exec/apply", "exec/apply", "apply"),
+    _route("GET", "actionGroups", "actionGroups", "action_groups"),
+    _route("POST", "exec/{}", "exec/{oid}", "run_action_group"),
     _route("GET", "exec/current", "exec/current", "current"),
     _route("GET", "exec/current/{}", "exec/current/{id}", "current_one"),
     _route("DELETE", "exec/current/setup/{}", "exec/current/setup/{id}", "cancel"),
@@ -163,7 +166,7 @@ class ApiServer:
                 raise api_error("TOO_MANY_CONCURRENT_REQUESTS")
             error = sim.faults.take_failure(route.name)
             if error is not None:
-                if route.name == "exec/apply":
+                if route.name in ("exec/apply", "exec/{oid}"):
                     sim.stats.executions_rejected += 1
                 injected = injected_error(error, sim.gateway_id, sim.core.exec_limit)
                 return injected.response()
@@ -278,6 +281,28 @@ class ApiServer:
         sim.stats.executions_accepted += 1
         return _json({"execId": exec_id})
 
+    async def _h_action_groups(self, *_: Any) -> web.Response:
+        return _json(self.sim.scenarios.listing())
+
+    async def _h_run_action_group(
+        self, _: web.Request, values: list[str], __: str
+    ) -> web.Response:
+        sim = self.sim
+        body = sim.scenarios.body(values[0])
+        if sim.mode == "local":
+            # Developer mode answers with an id but runs nothing (Somfy's
+            # TaHoma developer mode does not support scenarios).
+            return _json({"execId": sim.core.new_id()})
+        try:
+            exec_id = sim.core.apply(
+                body, sim.username, sub_type="ACTION_GROUP", metadata=body["metadata"]
+            )
+        except ApiErrorResponse:
+            sim.stats.executions_rejected += 1
+            raise
+        sim.stats.executions_accepted += 1
+        return _json({"execId": exec_id})
+
     async def _h_current(self, *_: Any) -> web.Response:
         core = self.sim.core
         return _json([core.execution_view(e) for e in core.executions.values()])
@@ -359,4 +384,4 @@ class ApiServer:
         if action == "latency":
             sim.set_latency(float(body["seconds"]))
             return {"ok": True}
-        return None
+        return sensors.control(sim, action, body)

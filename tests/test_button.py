@@ -154,11 +154,40 @@ async def test_reject_mode_refuses_a_press_for_a_busy_device(
         )
         await asyncio.sleep(0.1)
         with pytest.raises(HomeAssistantError) as err:
-            await gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.siren_bip")
+            await gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.siren_ring")
         assert err.value.translation_key == "device_busy"
+        # Identify never waits for a busy device: it is not refused.
+        await gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.siren_identify")
         await first
         await gw.sync()
-        assert gw.commands(SIREN) == [("bip", [])]
+        assert sorted(gw.commands(SIREN)) == [("bip", []), ("startIdentify", [])]
+
+
+async def test_identify_is_not_held_behind_a_busy_device(hass: HomeAssistant) -> None:
+    async with gateway(hass, Platform.BUTTON, house=HOUSE) as gw:
+        gw.sim.set_latency(0.3)
+        first = hass.async_create_task(
+            gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.siren_bip")
+        )
+        await asyncio.sleep(0.1)
+        waiting = hass.async_create_task(
+            gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.siren_ring")
+        )
+        await asyncio.sleep(0)
+        # The ring waits for the bip to be accepted; the identify goes at once.
+        identify = hass.async_create_task(
+            gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.siren_identify")
+        )
+        await identify
+        assert not waiting.done()
+        await asyncio.gather(first, waiting)
+        await gw.sync()
+        assert sorted(gw.commands(SIREN)) == [
+            ("bip", []),
+            ("ring", []),
+            ("startIdentify", []),
+        ]
+        assert gw.commands(SIREN)[-1] == ("ring", [])
 
 
 async def test_new_device_gets_its_buttons(

@@ -17,4 +17,4 @@ async def test_integration_is_loaded_from_checkout(hass: HomeAssistant) -> None:
     assert integration.file_path == CHECKOUT / "custom_components" / DOMAIN
     assert integration.name == "Overkiz Batch"
     assert integration.config_flow is True
-    assert "pyoverkiz>=2.1.2,<3" in integration.requirements
+    assert "pyoverkiz[nexity]>=2.1.2,<3" in integration.requirements

@@ -15,8 +15,8 @@ from homeassistant.components.button.const import ButtonDeviceClass
 from homeassistant.const import EntityCategory
 from pyoverkiz.enums import OverkizCommand, OverkizCommandParam
 
-from .entity import async_add_device_entities
-from .platform_entity import OverkizBatchDeviceEntity
+from .entity import OverkizBatchEntity, async_add_device_entities
+from .sensor import NOT_DEVICES
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -116,9 +116,6 @@ BUTTON_DESCRIPTIONS: dict[str, OverkizButtonDescription] = {
     )
 }
 
-# Devices that are the gateway itself or its radio: nothing to press.
-_NOT_DEVICES = frozenset({"ProtocolGateway", "Pod"})
-
 
 async def async_setup_entry(
     hass: HomeAssistant,
@@ -132,14 +129,14 @@ async def async_setup_entry(
 def _buttons_of(
     coordinator: OverkizBatchCoordinator, device: Device
 ) -> Iterator[OverkizBatchButton]:
-    if str(device.ui_class) in _NOT_DEVICES or str(device.widget) in _NOT_DEVICES:
-        return
+    if {str(device.ui_class), str(device.widget)} & NOT_DEVICES:
+        return  # the gateway itself or its radio: nothing to press
     for command in device.definition.commands:
         if (description := BUTTON_DESCRIPTIONS.get(str(command))) is not None:
             yield OverkizBatchButton(coordinator, device, description)
 
 
-class OverkizBatchButton(OverkizBatchDeviceEntity, ButtonEntity):
+class OverkizBatchButton(OverkizBatchEntity, ButtonEntity):
     """One command of a device, run at each press."""
 
     entity_description: OverkizButtonDescription

@@ -32,11 +32,13 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping
 
     from homeassistant.core import HomeAssistant
-    from pyoverkiz.models import Action, ServerConfig
+    from pyoverkiz.models import Action
 
-# The cloud servers a user can pick, by hub key. A mutable copy of pyoverkiz's
-# read-only mapping, so tests can point a hub at the simulator.
-SERVERS: dict[str, ServerConfig] = dict(SUPPORTED_SERVERS)
+
+def hub_names() -> dict[str, str]:
+    """Return the cloud servers a user can pick: hub key to display name."""
+    return {key: server.name for key, server in SUPPORTED_SERVERS.items()}
+
 
 # Hubs whose gateways also offer the local API (TaHoma developer mode).
 LOCAL_API_HUBS: Final[frozenset[str]] = frozenset(
@@ -61,9 +63,10 @@ class BatchClient(OverkizClient):
     """An OverkizClient that sends an execution at most once.
 
     pyoverkiz sends a POST again after a timeout or a dropped connection; for
-    ``exec/apply`` that runs a batch twice when only the answer was lost. Here
-    ``exec/apply`` is sent again only when the connection never opened; the
-    coordinator finds out what became of it after any other failure.
+    ``exec/apply`` (or a scenario's ``exec/{oid}``) that runs it twice when only
+    the answer was lost. Here an ``exec/`` POST is sent again only when the
+    connection never opened; the caller finds out what became of it after any
+    other failure.
     """
 
     async def execute_action_group(
@@ -97,7 +100,7 @@ class BatchClient(OverkizClient):
         payload: dict[str, Any] | None = None,
         data: dict[str, Any] | None = None,
     ) -> Any:
-        if path.startswith("exec/apply"):
+        if path.startswith("exec/"):
             return await _post_unless_sent(self, path, payload, data)
         return await super()._post(path, payload, data)
 
@@ -127,7 +130,7 @@ def create_client(hass: HomeAssistant, data: Mapping[str, Any]) -> BatchClient:
             verify_ssl=verify_ssl,
         )
     return BatchClient(
-        server=SERVERS[data[CONF_HUB]],
+        server=SUPPORTED_SERVERS[data[CONF_HUB]],
         credentials=UsernamePasswordCredentials(
             data[CONF_USERNAME], data[CONF_PASSWORD]
         ),

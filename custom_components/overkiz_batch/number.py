@@ -26,9 +26,9 @@ from pyoverkiz.enums import OverkizCommand, OverkizCommandParam, OverkizState
 from pyoverkiz.models import Command
 
 from .cover import cover_description
-from .entity import async_add_device_entities
+from .entity import OverkizBatchEntity, async_add_device_entities
 from .jobs import Job, JobConcurrency, JobException
-from .platform_entity import OverkizBatchDeviceEntity, as_float
+from .states import as_float
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterator
@@ -262,10 +262,10 @@ def _numbers_of(
 
 
 def _busy_concurrency(number: OverkizBatchNumber) -> JobConcurrency:
-    return number.coordinator.busy_concurrency
+    return number.coordinator.commands.busy_concurrency
 
 
-class OverkizBatchNumber(OverkizBatchDeviceEntity, NumberEntity):
+class OverkizBatchNumber(OverkizBatchEntity, NumberEntity):
     """A setting of a device, read from its state and written by its command."""
 
     entity_description: OverkizNumberDescription
@@ -313,7 +313,7 @@ class OverkizBatchNumber(OverkizBatchDeviceEntity, NumberEntity):
         try:
             await self._async_write(value)
         except JobException as err:  # reject mode: the previous write still runs
-            raise self.coordinator.command_error(
+            raise self.coordinator.commands.command_error(
                 err, self.entity_description.command
             ) from err
 

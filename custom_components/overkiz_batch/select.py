@@ -16,8 +16,8 @@ from homeassistant.const import EntityCategory
 from pyoverkiz.enums import OverkizCommand, OverkizCommandParam, OverkizState
 from pyoverkiz.models import Command
 
-from .entity import async_add_device_entities
-from .platform_entity import OverkizBatchDeviceEntity, as_str
+from .entity import OverkizBatchEntity, async_add_device_entities
+from .states import as_str
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -142,7 +142,7 @@ def _selects_of(
             yield OverkizBatchSelect(coordinator, device, description, options)
 
 
-class OverkizBatchSelect(OverkizBatchDeviceEntity, SelectEntity):
+class OverkizBatchSelect(OverkizBatchEntity, SelectEntity):
     """A choice of a device, read from its state and made by its commands."""
 
     entity_description: OverkizSelectDescription

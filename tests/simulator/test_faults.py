@@ -39,6 +39,7 @@ EXPECTED: dict[str, type[Exception]] = {
     "NO_SUCH_COMMAND": ex.InvalidCommandError,
     "BAD_PARAMETERS": ex.OverkizError,
     "MALFORMED_ACTION_GROUP": ex.OverkizError,
+    "NO_SUCH_ACTION_GROUP": ex.NoSuchActionGroupError,
     "UNKNOWN_OBJECT": ex.UnknownObjectError,
     "NO_SUCH_RESOURCE": ex.NoSuchResourceError,
     "ACCESS_DENIED_TO_GATEWAY": ex.AccessDeniedToGatewayError,
