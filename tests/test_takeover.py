@@ -103,13 +103,9 @@ async def test_take_over_and_give_back(
             {"action": "switch.turn_on", "target": {"entity_id": lights}},
         ],
     )
-    core_only = {
-        e.entity_id
-        for e in owned(hass, core).values()
-        if e.domain in ("button", "number")
-    }
-    assert core_only
-    moving = set(owned(hass, core)) - core_only
+    # Every entity overkiz made here has its counterpart with us: all move.
+    moving = set(owned(hass, core))
+    assert {e.split(".")[0] for e in moving} >= {"button", "number", "cover"}
     before = {e.entity_id: kept(e) for e in owned(hass, core).values()}
 
     ours = await take_over(hass, sim)
@@ -137,12 +133,10 @@ async def test_take_over_and_give_back(
     assert device.identifiers == {(DOMAIN, SHUTTER_2)}
     assert (device.area_id, device.name_by_user) == (garage, "Garage window")
     assert mine[shutter_2].device_id == device_2.device_id
-    # No second entity for what moved, and overkiz keeps what we do not create.
+    # No second entity for what moved, and nothing is left with overkiz.
     pending = entity_id(hass, "sensor", DOMAIN, f"{GW}_pending_actions")
     assert set(mine) == moving | {pending}
-    left = owned(hass, core)
-    assert set(left) == core_only
-    assert all(e.disabled for e in left.values())
+    assert not owned(hass, core)
     assert {e: kept(mine[e]) for e in moving} == {e: before[e] for e in moving}
 
     # The automation runs the same commands, now through our queue.
@@ -175,7 +169,7 @@ async def test_take_over_and_give_back(
     assert device.config_entry_id == core.entry_id
     assert device.identifiers == {(CORE_DOMAIN, SHUTTER_2)}
     assert (device.area_id, device.name_by_user) == (garage, "Garage window")
-    assert set(theirs) == moving | core_only
+    assert set(theirs) == moving
     assert pending not in ent_reg.entities
     assert hass.states.get(shutter_1) is not None
 
