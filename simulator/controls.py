@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .climate_models import SomfyHeatingInterface
 from .devices import CLOSURE, SimDevice, _bad
 from .houses import (
     DEFAULT_GATEWAY_ID,
@@ -82,8 +83,8 @@ class AliasScreen(SimDevice):
         return super()._target(command, params)
 
 
-class HeatingInterface(SimDevice):
-    """A Somfy heating interface: heating or cooling, and its setpoints."""
+class HeatingInterface(SomfyHeatingInterface):
+    """A Somfy heating interface that also switches between heating and cooling."""
 
     def check(self, command: str, params: list[Any]) -> None:
         """Refuse an operating mode the definition does not list."""

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import copy
 import json
 from pathlib import Path
+import re
 from typing import Any
 import zlib
 
@@ -521,3 +522,19 @@ def load_house(house: str | Path | Mapping[str, Any]) -> dict[str, Any]:
     if not data.get("gateways"):
         raise ValueError("A house needs at least one gateway")
     return data
+
+
+GATEWAY_ID_FORMAT = re.compile(r"\d{4}-\d{4}-\d{4}")
+
+
+def with_gateway_id(house: Mapping[str, Any], gateway_id: str) -> dict[str, Any]:
+    """Return a copy of a house whose (first) gateway has another id.
+
+    The id is in the gateway and in every device URL (``io://<id>/...``), so two
+    simulated gateways of one house can run side by side as different gateways.
+    """
+    if not GATEWAY_ID_FORMAT.fullmatch(gateway_id):
+        raise ValueError(f"A gateway id looks like 1234-5678-9012, not {gateway_id!r}")
+    old = str(house["gateways"][0]["gatewayId"])
+    renamed: dict[str, Any] = json.loads(json.dumps(house).replace(old, gateway_id))
+    return renamed

@@ -15,6 +15,7 @@ PLATFORMS: Final = [
     Platform.BUTTON,
     Platform.CLIMATE,
     Platform.COVER,
+    Platform.FAN,
     Platform.LIGHT,
     Platform.LOCK,
     Platform.NUMBER,
@@ -38,6 +39,9 @@ CONF_GATEWAY_ID: Final = "gateway_id"
 # Options (config entry options), with defaults and ranges.
 CONF_QUEUE_DELAY: Final = "queue_delay"  # seconds
 CONF_MAX_ACTIONS: Final = "max_actions"
+# Send at once while the gateway is idle, collect only while our executions pile
+# up (False: the plain fixed window of CONF_QUEUE_DELAY).
+CONF_ADAPTIVE_SENDING: Final = "adaptive_sending"
 CONF_BUSY_MODE: Final = "busy_mode"  # what a command for a busy device does
 CONF_REFRESH_THROTTLE: Final = "refresh_throttle"  # seconds
 
@@ -46,6 +50,7 @@ BUSY_MODE_REJECT: Final = "reject"
 
 DEFAULT_QUEUE_DELAY: Final = 0.5
 DEFAULT_MAX_ACTIONS: Final = 20
+DEFAULT_ADAPTIVE_SENDING: Final = True
 DEFAULT_BUSY_MODE: Final = BUSY_MODE_QUEUE
 DEFAULT_REFRESH_THROTTLE: Final = 10.0
 
@@ -74,6 +79,7 @@ EXECUTION_LABEL: Final = "Home Assistant"
 # Services and their fields.
 SERVICE_FLUSH_QUEUE: Final = "flush_queue"
 SERVICE_EXECUTE_COMMAND: Final = "execute_command"
+SERVICE_SET_COVER_POSITION_AND_TILT: Final = "set_cover_position_and_tilt"
 ATTR_DEVICE_URL: Final = "device_url"
 ATTR_COMMAND: Final = "command"
 ATTR_PARAMETERS: Final = "parameters"
