@@ -100,7 +100,11 @@ class HotWaterProduction(SimDevice):
         if command in ("setAbsenceStartDate", "setAbsenceEndDate"):
             return {}  # kept by the device; the mode tells
         if command == "setTargetDHWTemperature":
-            return {"core:WaterTargetTemperatureState": params[0]}
+            # Models report it as the DHW target or as the water target.
+            return {
+                "core:TargetDHWTemperatureState": params[0],
+                "core:WaterTargetTemperatureState": params[0],
+            }
         if command == "setBoostModeDuration":
             self._boost_days = round(params[0])
             return {}
