@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from homeassistant.core import HomeAssistant
-from pyoverkiz.exceptions import NoSuchDeviceError
+from pyoverkiz.exceptions import NoSuchDeviceError, OverkizError
 from pyoverkiz.models import Action, Command
 import pytest
 
@@ -70,3 +70,24 @@ async def test_close_then_open_in_one_window_go_as_two_executions(
     assert sim.stats.device_commands[url] == [("close", []), ("open", [])]
     assert sim.state(url, "core:ClosureState") == 0
     assert sim.state(other, "core:ClosureState") == 100
+
+
+async def test_bad_parameters_fail_only_their_caller(
+    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gateway's INVALID_PARAMETER refusal reaches the bad caller alone."""
+    sim = await make_sim(house=shutters_house(6), mode="local")
+    entry = await setup_entry(hass, sim, monkeypatch, **WINDOW)
+    commands = coordinator_of(entry).commands
+    *good, bad = sim.device_urls
+    bad_action = Action(device_url=bad, commands=[Command(name="setClosure", parameters=[150])])
+    callers = [
+        asyncio.ensure_future(commands.execute_action_group(close(url))) for url in good
+    ]
+    refused = asyncio.ensure_future(commands.execute_action_group([bad_action]))
+    results = await asyncio.gather(*callers, refused, return_exceptions=True)
+
+    assert isinstance(results[-1], OverkizError)
+    assert "INVALID_PARAMETER" in str(results[-1])
+    assert all(isinstance(r, str) for r in results[:-1])
+    assert sorted(sim.stats.device_commands) == sorted(good)
