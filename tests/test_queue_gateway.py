@@ -80,7 +80,8 @@ async def test_bad_parameters_fail_only_their_caller(
     entry = await setup_entry(hass, sim, monkeypatch, **WINDOW)
     commands = coordinator_of(entry).commands
     *good, bad = sim.device_urls
-    bad_action = Action(device_url=bad, commands=[Command(name="setClosure", parameters=[150])])
+    out_of_range = Command(name="setClosure", parameters=[150])
+    bad_action = Action(device_url=bad, commands=[out_of_range])
     callers = [
         asyncio.ensure_future(commands.execute_action_group(close(url))) for url in good
     ]
