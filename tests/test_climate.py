@@ -174,7 +174,20 @@ async def test_unknown_preset_is_refused(hass: HomeAssistant) -> None:
 SUPPORTED_WIDGETS = {
     "AtlanticElectricalHeater",
     "AtlanticElectricalHeaterWithAdjustableTemperatureSetpoint",
+    "AtlanticElectricalTowelDryer",
+    "AtlanticHeatRecoveryVentilation",
+    "SomfyThermostat",
     "ValveHeatingTemperatureInterface",
+    # Not on the shared dumps; tested on the simulator.
+    "AtlanticPassAPCHeatPump",
+    "AtlanticPassAPCZoneControl",
+    "AtlanticPassAPCHeatingZone",
+    "AtlanticPassAPCHeatingAndCoolingZone",
+    "EvoHomeController",
+    "HitachiAirToAirHeatPump",
+    "HitachiAirToWaterHeatingZone",
+    "SomfyHeatingTemperatureInterface",
+    "ThermostatHeatingTemperatureInterface",
 }
 
 
