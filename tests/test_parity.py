@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks import parity
-from benchmarks.parity import Census, DumpResult
+from benchmarks.parity_report import Census, DumpResult
 from simulator.houses import DEFAULT_GATEWAY_ID, default_house
 
 GW = DEFAULT_GATEWAY_ID
