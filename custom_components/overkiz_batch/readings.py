@@ -10,21 +10,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Final
 
+from homeassistant import const
 from homeassistant.components.sensor.const import DEVICE_CLASS_UNITS
-from homeassistant.const import (
-    LIGHT_LUX,
-    PERCENTAGE,
-    UnitOfElectricCurrent,
-    UnitOfElectricPotential,
-    UnitOfEnergy,
-    UnitOfPower,
-    UnitOfPressure,
-    UnitOfSpeed,
-    UnitOfTemperature,
-    UnitOfTime,
-    UnitOfVolume,
-    UnitOfVolumeFlowRate,
-)
 
 from .states import as_float
 
@@ -83,29 +70,29 @@ def text(value: Any) -> str | None:
 
 # Overkiz unit names (the ``MeasuredValueType`` attributes) in Home Assistant's.
 MEASURED_UNITS: Final[dict[str, str]] = {
-    "core:ElectricalEnergyInWh": UnitOfEnergy.WATT_HOUR,
-    "core:ElectricalEnergyInKWh": UnitOfEnergy.KILO_WATT_HOUR,
-    "core:FossilEnergyInWh": UnitOfEnergy.WATT_HOUR,
-    "core:ElectricalPowerInW": UnitOfPower.WATT,
-    "core:ElectricalPowerInKW": UnitOfPower.KILO_WATT,
-    "core:ElectricCurrentInAmpere": UnitOfElectricCurrent.AMPERE,
-    "core:ElectricCurrentInMilliAmpere": UnitOfElectricCurrent.MILLIAMPERE,
-    "core:VoltageInVolt": UnitOfElectricPotential.VOLT,
-    "core:VoltageInMilliVolt": UnitOfElectricPotential.MILLIVOLT,
-    "core:TemperatureInCelcius": UnitOfTemperature.CELSIUS,
-    "core:TemperatureInKelvin": UnitOfTemperature.KELVIN,
-    "core:RelativeValueInPercentage": PERCENTAGE,
-    "core:LuminanceInLux": LIGHT_LUX,
+    "core:ElectricalEnergyInWh": const.UnitOfEnergy.WATT_HOUR,
+    "core:ElectricalEnergyInKWh": const.UnitOfEnergy.KILO_WATT_HOUR,
+    "core:FossilEnergyInWh": const.UnitOfEnergy.WATT_HOUR,
+    "core:ElectricalPowerInW": const.UnitOfPower.WATT,
+    "core:ElectricalPowerInKW": const.UnitOfPower.KILO_WATT,
+    "core:ElectricCurrentInAmpere": const.UnitOfElectricCurrent.AMPERE,
+    "core:ElectricCurrentInMilliAmpere": const.UnitOfElectricCurrent.MILLIAMPERE,
+    "core:VoltageInVolt": const.UnitOfElectricPotential.VOLT,
+    "core:VoltageInMilliVolt": const.UnitOfElectricPotential.MILLIVOLT,
+    "core:TemperatureInCelcius": const.UnitOfTemperature.CELSIUS,
+    "core:TemperatureInKelvin": const.UnitOfTemperature.KELVIN,
+    "core:RelativeValueInPercentage": const.PERCENTAGE,
+    "core:LuminanceInLux": const.LIGHT_LUX,
     "core:PartsPerMillion": PPM,
     "core:PartsPerBillion": PPB,
-    "core:PressureInHpa": UnitOfPressure.HPA,
-    "core:PressureInMilliBar": UnitOfPressure.MBAR,
-    "core:LinearSpeedInMeterPerSecond": UnitOfSpeed.METERS_PER_SECOND,
-    "core:TimeInSecond": UnitOfTime.SECONDS,
-    "core:VolumeInCubicMeter": UnitOfVolume.CUBIC_METERS,
-    "core:VolumeInLiter": UnitOfVolume.LITERS,
-    "core:VolumeInGallon": UnitOfVolume.GALLONS,
-    "core:FlowInMeterCubePerHour": UnitOfVolumeFlowRate.CUBIC_METERS_PER_HOUR,
+    "core:PressureInHpa": const.UnitOfPressure.HPA,
+    "core:PressureInMilliBar": const.UnitOfPressure.MBAR,
+    "core:LinearSpeedInMeterPerSecond": const.UnitOfSpeed.METERS_PER_SECOND,
+    "core:TimeInSecond": const.UnitOfTime.SECONDS,
+    "core:VolumeInCubicMeter": const.UnitOfVolume.CUBIC_METERS,
+    "core:VolumeInLiter": const.UnitOfVolume.LITERS,
+    "core:VolumeInGallon": const.UnitOfVolume.GALLONS,
+    "core:FlowInMeterCubePerHour": const.UnitOfVolumeFlowRate.CUBIC_METERS_PER_HOUR,
 }
 
 
