@@ -26,6 +26,7 @@ from pyoverkiz.exceptions import (
 )
 from pyoverkiz.models import Device
 
+from .client import async_unregister_listener
 from .commands import GatewayCommands
 from .const import (
     API_TYPE_LOCAL,
@@ -54,9 +55,8 @@ from .sender import ExecutionSender
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from pyoverkiz.client import OverkizClient
     from pyoverkiz.models import Event, Gateway, HistoryExecution, Setup
-
-    from .client import BatchClient
 
 _LOGGER = logging.getLogger(__package__)
 
@@ -80,7 +80,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         self,
         hass: HomeAssistant,
         entry: OverkizBatchConfigEntry,
-        client: BatchClient,
+        client: OverkizClient,
         setup: Setup,
     ) -> None:
         """Keep the devices of this entry's gateway from the setup just read."""
@@ -241,7 +241,9 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
     async def _async_unregister_old_listener(self, listener_id: str) -> None:
         """Let the gateway forget a listener pyoverkiz replaced (if it still has it)."""
         try:
-            await self.client.unregister_listener(listener_id)
+            await async_unregister_listener(
+                self.client, self.config_entry.data, listener_id
+            )
         except Exception:  # it expires on its own
             _LOGGER.debug(
                 "Could not unregister listener %s", listener_id, exc_info=True

@@ -35,9 +35,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from homeassistant.helpers.entity import Entity
+    from pyoverkiz.client import OverkizClient
     from pyoverkiz.models import Setup
-
-    from .client import BatchClient
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -86,7 +85,7 @@ def core_entry(hass: HomeAssistant, gateway_id: str | None) -> ConfigEntry | Non
 
 
 async def async_ours(
-    hass: HomeAssistant, data: Mapping[str, Any], client: BatchClient, setup: Setup
+    hass: HomeAssistant, data: Mapping[str, Any], client: OverkizClient, setup: Setup
 ) -> Ours:
     """Return the entities and devices we would create for this setup.
 
@@ -221,7 +220,7 @@ def _async_move_to_ours(
 
 
 async def async_take_over_if_asked(
-    hass: HomeAssistant, entry: ConfigEntry, client: BatchClient, setup: Setup
+    hass: HomeAssistant, entry: ConfigEntry, client: OverkizClient, setup: Setup
 ) -> None:
     """Take the overkiz entry over, when the entry asks for it, before our setup.
 
