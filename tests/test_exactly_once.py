@@ -214,7 +214,7 @@ async def test_lost_answer_of_a_finished_batch_is_found_in_history(
         return await running()
 
     async def listener_lost(label: str) -> None:
-        coordinator.listener_epoch += 1  # replaced: its events are gone
+        coordinator.listener.epoch += 1  # replaced: its events are gone
         return
 
     monkeypatch.setattr(client, "get_current_executions", after_the_end)
