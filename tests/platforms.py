@@ -11,7 +11,6 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     snapshot_platform,
 )
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 
 from custom_components.overkiz_batch.const import DOMAIN
 from simulator import GatewaySimulator
@@ -33,7 +32,7 @@ async def snapshot_entities(
     await snapshot_platform(
         gw.hass,
         entity_registry,
-        snapshot.use_extension(HomeAssistantSnapshotExtension),
+        snapshot,
         gw.entry.entry_id,
     )
 
