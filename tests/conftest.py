@@ -7,9 +7,9 @@ from __future__ import annotations
 import custom_components.overkiz_batch  # noqa: F401  # isort: skip
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+import socket
 from typing import Any
 from unittest.mock import patch
 
