@@ -387,4 +387,5 @@ class ApiServer:
         if action == "latency":
             sim.set_latency(float(body["seconds"]))
             return {"ok": True}
-        return sensors.control(sim, action, body)
+        answer: dict[str, Any] = sensors.control(sim, action, body)
+        return answer

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from types import MappingProxyType
 from typing import Any
 
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -84,7 +85,7 @@ def register_hub(
     monkeypatch: pytest.MonkeyPatch, hub: str, server: ServerConfig
 ) -> None:
     """Point a hub of the hub picker at a simulator, for this test only."""
-    servers = {**client.SUPPORTED_SERVERS, hub: server}
+    servers = {**vars(client)["SUPPORTED_SERVERS"], hub: server}
     monkeypatch.setattr(client, "SUPPORTED_SERVERS", MappingProxyType(servers))
 
 
@@ -133,6 +134,23 @@ async def poll(hass: HomeAssistant, coordinator: OverkizBatchCoordinator) -> Non
 
 class Probe(OverkizBatchEntity):
     """The smallest platform entity: it only runs commands."""
+
+
+def entry_state(entry: ConfigEntry) -> ConfigEntryState:
+    """The entry's state now (not the one an earlier assertion narrowed it to)."""
+    return entry.state
+
+
+def update_ok(coordinator: OverkizBatchCoordinator) -> bool:
+    """Whether the coordinator's last poll succeeded (read now, not narrowed)."""
+    return coordinator.last_update_success
+
+
+def state_of(hass: HomeAssistant, entity_id: str) -> str:
+    """An entity's state; the entity must exist."""
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state.state
 
 
 def entity_of(hass: HomeAssistant, entity_id: str) -> OverkizBatchEntity:

@@ -22,7 +22,7 @@ from custom_components.overkiz_batch.const import (
     DOMAIN,
 )
 from simulator import GatewaySimulator
-from tests.gateway_setup import SimFactory, add_probes, poll, setup_entry
+from tests.gateway_setup import SimFactory, add_probes, poll, setup_entry, state_of
 
 REFRESH = "setup/devices/states/refresh"
 
@@ -48,7 +48,7 @@ async def test_entity_describes_its_device(
     assert probe.device_info is not None
     assert probe.device_info["identifiers"] == {(DOMAIN, url)}
     assert (
-        probe.device_info["via_device_id"]
+        dict(probe.device_info)["via_device_id"]
         == probe.coordinator.devices.gateway_device_id
     )
     assert probe.job_group is probe.coordinator.job_group
@@ -279,14 +279,14 @@ async def test_availability_follows_gateway_and_device(
     entry = await setup_entry(hass, sim, monkeypatch)
     (probe,) = await add_probes(hass, entry, 1)
     coordinator = probe.coordinator
-    assert hass.states.get(probe.entity_id).state != "unavailable"
+    assert state_of(hass, probe.entity_id) != "unavailable"
 
     sim.go_down()  # the cloud answers, and reports the gateway down
     await poll(hass, coordinator)
-    assert hass.states.get(probe.entity_id).state == "unavailable"
+    assert state_of(hass, probe.entity_id) == "unavailable"
     sim.go_up()
     await poll(hass, coordinator)
-    assert hass.states.get(probe.entity_id).state != "unavailable"
+    assert state_of(hass, probe.entity_id) != "unavailable"
 
     sim.core.emit({"name": "DeviceUnavailableEvent", "deviceURL": probe.device_url})
     await poll(hass, coordinator)
@@ -304,7 +304,7 @@ async def test_unavailable_while_local_gateway_is_unreachable(
 
     sim.go_down()  # every call is dropped
     await poll(hass, probe.coordinator)
-    assert hass.states.get(probe.entity_id).state == "unavailable"
+    assert state_of(hass, probe.entity_id) == "unavailable"
     sim.go_up()
     await poll(hass, probe.coordinator)
-    assert hass.states.get(probe.entity_id).state != "unavailable"
+    assert state_of(hass, probe.entity_id) != "unavailable"

@@ -38,7 +38,9 @@ async def test_entities(
 ) -> None:
     async with gateway(hass, Platform.LIGHT, house=actuators_house()) as gw:
         await snapshot_entities(gw, entity_registry, snapshot)
-        assert entity_registry.async_get(DIMMER).unique_id == URL_DIMMER
+        dimmer = entity_registry.async_get(DIMMER)
+        assert dimmer is not None
+        assert dimmer.unique_id == URL_DIMMER
 
 
 async def test_dimmer(hass: HomeAssistant) -> None:

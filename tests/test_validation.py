@@ -58,7 +58,7 @@ def test_bad_parameters_are_refused(
         check_command(device, Command(name="setClosure", parameters=parameters))
     assert err.value.translation_key == key
     messages = json.loads(TRANSLATIONS.read_text())["exceptions"]
-    assert messages[key]["message"].format(**err.value.translation_placeholders)
+    assert messages[key]["message"].format(**(err.value.translation_placeholders or {}))
 
 
 @pytest.mark.parametrize("parameters", [[0], [100], [37]])
