@@ -495,10 +495,10 @@ class GatewayCore:
 
     async def _move(self, device: SimDevice, target: int) -> None:
         start = device.position
-        if start == target:
+        if start == target:  # the motor reports at once that it is there
             changes = device.position_changes(target, moving=False)
             changes[TARGET_CLOSURE] = target
-            self.emit_states(device, device.apply(changes))
+            self.emit_states(device, device.report(changes))
             return
         self.emit_states(device, device.apply({MOVING: True, TARGET_CLOSURE: target}))
         distance = abs(target - start)

@@ -1090,6 +1090,7 @@ async def test_options_defaults_and_save(hass: HomeAssistant) -> None:
     assert defaults == {
         CONF_QUEUE_DELAY: const.DEFAULT_QUEUE_DELAY,
         CONF_MAX_ACTIONS: const.DEFAULT_MAX_ACTIONS,
+        const.CONF_ADAPTIVE_SENDING: True,
         CONF_BUSY_MODE: const.DEFAULT_BUSY_MODE,
         CONF_REFRESH_THROTTLE: const.DEFAULT_REFRESH_THROTTLE,
     }
@@ -1097,6 +1098,7 @@ async def test_options_defaults_and_save(hass: HomeAssistant) -> None:
     new = {
         CONF_QUEUE_DELAY: 1.5,
         CONF_MAX_ACTIONS: 7.0,  # the number box answers floats
+        const.CONF_ADAPTIVE_SENDING: False,  # the plain fixed window
         CONF_BUSY_MODE: const.BUSY_MODE_REJECT,
         CONF_REFRESH_THROTTLE: 30.0,
     }
@@ -1148,6 +1150,7 @@ async def test_options_out_of_range(
     valid = {
         CONF_QUEUE_DELAY: 0.0,
         CONF_MAX_ACTIONS: 1,
+        const.CONF_ADAPTIVE_SENDING: True,
         CONF_BUSY_MODE: const.BUSY_MODE_QUEUE,
         CONF_REFRESH_THROTTLE: 1.0,
     }
@@ -1187,6 +1190,7 @@ async def test_options_change_calls_update_listener(hass: HomeAssistant) -> None
         {
             CONF_QUEUE_DELAY: 0.2,
             CONF_MAX_ACTIONS: 10,
+            const.CONF_ADAPTIVE_SENDING: False,
             CONF_BUSY_MODE: const.BUSY_MODE_QUEUE,
             CONF_REFRESH_THROTTLE: 5,
         },
@@ -1197,6 +1201,7 @@ async def test_options_change_calls_update_listener(hass: HomeAssistant) -> None
         {
             CONF_QUEUE_DELAY: 0.2,
             CONF_MAX_ACTIONS: 10,
+            const.CONF_ADAPTIVE_SENDING: False,
             CONF_BUSY_MODE: const.BUSY_MODE_QUEUE,
             CONF_REFRESH_THROTTLE: 5,
         }

@@ -325,3 +325,30 @@ async def test_real_setups(
             state = hass.states.get(entry.entity_id)
             assert entry.disabled_by is not None or state is not None
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_parts_with_the_same_reading_are_told_apart(hass: HomeAssistant) -> None:
+    base = f"io://{GW}/9001"
+    house = setup(
+        GW,
+        [
+            sensors.co2_sensor(f"{base}#1", "Ventilation"),
+            sensors.temperature_sensor(f"{base}#2", "Extract air", 21.0),
+            sensors.temperature_sensor(f"{base}#3", "Supply air", 17.0),
+            sensors.humidity_sensor(f"{base}#4", "Ventilation humidity"),
+        ],
+    )
+    async with gateway(hass, Platform.SENSOR, house=house):
+        names = {
+            url: reading(hass, url, state).name
+            for url, state in (
+                (f"{base}#2", "core:TemperatureState"),
+                (f"{base}#3", "core:TemperatureState"),
+                (f"{base}#4", "core:RelativeHumidityState"),
+            )
+        }
+    assert names == {
+        f"{base}#2": "Ventilation Extract air Temperature",
+        f"{base}#3": "Ventilation Supply air Temperature",
+        f"{base}#4": "Ventilation Humidity",  # the only humidity: no part label
+    }

@@ -17,6 +17,7 @@ from pyoverkiz.enums import OverkizCommandParam, OverkizState
 from .cover_descriptions import (
     COVER_DESCRIPTIONS,
     LOW_SPEED_COMMAND,
+    POSITION_AND_TILT_COMMAND,
     OverkizCoverDescription,
 )
 from .entity import OverkizBatchEntity, async_add_device_entities
@@ -180,9 +181,11 @@ class OverkizBatchCover(OverkizBatchEntity, CoverEntity):
         for running in reversed(self.running_commands):
             name = running.command
             if desc.open_command != desc.close_command:
-                if name in (desc.open_command, desc.open_tilt_command):
+                if name in (desc.open_command, desc.close_command):
+                    return self._moving_to_end(opening=name == desc.open_command)
+                if name == desc.open_tilt_command:
                     return 1
-                if name in (desc.close_command, desc.close_tilt_command):
+                if name == desc.close_tilt_command:
                     return -1
             if name in (desc.set_position_command, LOW_SPEED_COMMAND):
                 target = as_int(running.parameters[0]) if running.parameters else None
@@ -190,6 +193,18 @@ class OverkizBatchCover(OverkizBatchEntity, CoverEntity):
         if not self.state_of(OverkizState.CORE_MOVING):
             return None if self.assumed_state else 0
         return self._towards(as_int(self.state_of(OverkizState.CORE_TARGET_CLOSURE)))
+
+    def _moving_to_end(self, *, opening: bool) -> int:
+        """Return the direction of an open or close: none once the end is reached.
+
+        A motor already at that end reports so at once, while the execution it
+        shares with other devices may run on for a while.
+        """
+        end = 100 if opening else 0
+        desc = self.entity_description
+        if self._towards(100 - end if desc.invert_position else end) == 0:
+            return 0
+        return 1 if opening else -1
 
     def _towards(self, target: int | None) -> int | None:
         """Return the direction from the current position to a raw target value."""
@@ -257,6 +272,35 @@ class OverkizBatchCover(OverkizBatchEntity, CoverEntity):
             raise validation_error("tilt_position_out_of_range", position=tilt)
         if command := self.entity_description.set_tilt_command:
             await self.async_execute(self.command(command, 100 - tilt))
+
+    async def async_set_cover_position_and_tilt(
+        self, position: Any, tilt_position: Any
+    ) -> None:
+        """Move the cover and orient its slats (``set_cover_position_and_tilt``).
+
+        One ``setClosureAndOrientation`` where the device has it: the motor
+        does not stop between the move and the slats. Otherwise the position
+        then the orientation, as one action.
+        """
+        desc = self.entity_description
+        closure = self._position_value(position)
+        if not isinstance(tilt_position, int) or not 0 <= tilt_position <= 100:
+            raise validation_error("tilt_position_out_of_range", position=tilt_position)
+        orientation = 100 - tilt_position
+        if self.supports(POSITION_AND_TILT_COMMAND):
+            await self.async_execute(
+                self.command(POSITION_AND_TILT_COMMAND, closure, orientation)
+            )
+            return
+        if not (
+            self.supports(desc.set_position_command)
+            and self.supports(desc.set_tilt_command)
+        ):
+            raise validation_error("no_position_and_tilt")
+        await self.async_execute(
+            self.command(str(desc.set_position_command), closure),
+            self.command(str(desc.set_tilt_command), orientation),
+        )
 
 
 class OverkizBatchLowSpeedCover(OverkizBatchCover):

@@ -12,8 +12,10 @@ from homeassistant.components.sensor import (
 from homeassistant.components.sensor.const import DEVICE_CLASS_UNITS
 from homeassistant.const import EntityCategory
 from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity
 
 from .const import DOMAIN
+from .devices import base_device_url
 from .entity import OverkizBatchEntity, async_add_device_entities
 from .sensor_descriptions import (
     HOMEKIT_SETUP_CODE,
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
 
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-    from homeassistant.helpers.typing import StateType
+    from homeassistant.helpers.typing import StateType, UndefinedType
     from pyoverkiz.models import Device
 
     from .coordinator import OverkizBatchConfigEntry, OverkizBatchCoordinator
@@ -60,7 +62,42 @@ def _sensors_of(
         return
     for state in device.definition.states:
         if (description := SENSOR_DESCRIPTIONS.get(state)) is not None:
-            yield OverkizBatchSensor(coordinator, device.device_url, description)
+            sensor = OverkizBatchSensor(coordinator, device.device_url, description)
+            sensor.part_label = part_label(coordinator, device, state)
+            yield sensor
+
+
+def part_label(
+    coordinator: OverkizBatchCoordinator, device: Device, state: str
+) -> str | None:
+    """Return the part's label when another part of its device has the same reading.
+
+    A ventilation unit has five temperature probes, each a part (``#3``..``#7``)
+    with its own label: named by the reading alone, they would all be "Temperature".
+    """
+    base = base_device_url(device.device_url)
+    for other in coordinator.data.values():
+        if (
+            other.device_url != device.device_url
+            and base_device_url(other.device_url) == base
+            and state in other.definition.states
+        ):
+            return device.label
+    return None
+
+
+class PartNamed(Entity):
+    """An entity named after its part, then its reading, when parts repeat one."""
+
+    part_label: str | None = None
+
+    @property
+    def name(self) -> str | UndefinedType | None:
+        """Return the reading's name, after the part's label where it is needed."""
+        name = super().name
+        if self.part_label is None or not isinstance(name, str):
+            return name
+        return f"{self.part_label} {name}"
 
 
 def measured_unit(device: Device, description: OverkizSensorDescription) -> str | None:
@@ -86,7 +123,7 @@ def _fits(device_class: SensorDeviceClass | None, unit: str) -> bool:
     return unit in DEVICE_CLASS_UNITS.get(device_class, set())
 
 
-class OverkizBatchSensor(OverkizBatchEntity, SensorEntity):
+class OverkizBatchSensor(PartNamed, OverkizBatchEntity, SensorEntity):
     """One reading of a device, updated by the gateway's events."""
 
     entity_description: OverkizSensorDescription
