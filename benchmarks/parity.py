@@ -37,7 +37,7 @@ from homeassistant.const import (
 )
 from homeassistant.helpers import entity_registry as er
 from pyoverkiz.const import SUPPORTED_SERVERS
-from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
+from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
 )
 

@@ -99,7 +99,9 @@ async def count_time(core: GatewayCore, period: float) -> None:
         tick(core, period)
 
 
-def control(sim: GatewaySimulator, action: str, body: dict[str, Any]) -> Any:
+def control(
+    sim: GatewaySimulator, action: str, body: dict[str, Any]
+) -> dict[str, Any] | None:
     """``POST /_sim/state``, ``/detect`` and ``/tick``; None for other actions."""
     if action == "state":
         value = body["value"]

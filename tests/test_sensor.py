@@ -26,8 +26,7 @@ from custom_components.overkiz_batch.sensor_descriptions import SENSOR_DESCRIPTI
 from simulator import sensors
 from simulator.houses import DEFAULT_GATEWAY_ID as GW, device, setup
 from tests.conftest import shared_dumps
-from tests.gateway_setup import setup_entry
-from tests.platforms import gateway, snapshot_entities
+from tests.gateway_setup import gateway, setup_entry, snapshot_entities
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

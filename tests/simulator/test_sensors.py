@@ -75,4 +75,5 @@ async def test_the_control_path(local_sim: GatewaySimulator) -> None:
 
 
 def test_type_of() -> None:
-    assert [type_of(v) for v in (True, 1, 1.5, {}, [], "x")] == [6, 1, 2, 11, 11, 3]
+    values: tuple[object, ...] = (True, 1, 1.5, {}, [], "x")
+    assert [type_of(v) for v in values] == [6, 1, 2, 11, 11, 3]
