@@ -114,8 +114,8 @@ async def test_waiting_in_vain_once_stops_the_waits(
     """One command at a time (an automation): only the first wait is paid."""
     running = 2
     queue = adaptive(make_queue, running=lambda: running)
-    assert await asyncio.gather(
-        queue.add([act(DEV[1], "close")]), fake_time.advance(0.5)
+    assert list(
+        await asyncio.gather(queue.add([act(DEV[1], "close")]), fake_time.advance(0.5))
     ) == ["exec-1", None]
     task = asyncio.create_task(queue.add([act(DEV[2], "close")]))
     await fake_time.advance(0.02)
