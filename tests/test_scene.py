@@ -107,16 +107,63 @@ async def test_a_scene_waits_behind_the_queued_commands(
     assert ran(sim, SHUTTERS[0]) == ["open", "close"]
 
 
+class FakeTime:
+    """The scenarios' clock and sleep: a wait moves the clock on at once."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.waits: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def fake_time() -> FakeTime:
+    return FakeTime()
+
+
+def control_time(coordinator: OverkizBatchCoordinator, fake: FakeTime) -> None:
+    coordinator.scenarios.sleep = fake.sleep
+    coordinator.scenarios.clock = fake.clock
+
+
 async def test_back_pressure_is_retried(
-    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
+    hass: HomeAssistant,
+    make_sim: SimFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    fake_time: FakeTime,
 ) -> None:
-    sim, _ = await start(hass, make_sim, monkeypatch)
+    sim, coordinator = await start(hass, make_sim, monkeypatch)
+    control_time(coordinator, fake_time)
     sim.fail("exec/{oid}", "EXEC_QUEUE_FULL", count=2)
     await activate(hass, SCENE_CLOSE_ALL)
     await sim.settle()
     assert sim.stats.calls["exec/{oid}"] == 3
     assert sim.stats.executions_accepted == 1
     assert ran(sim, SHUTTERS[5]) == ["close"]
+    assert len(fake_time.waits) == 2
+    assert fake_time.waits[1] > fake_time.waits[0] / 2  # backing off
+
+
+async def test_back_pressure_gives_up_after_the_deadline(
+    hass: HomeAssistant,
+    make_sim: SimFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    fake_time: FakeTime,
+) -> None:
+    sim, coordinator = await start(hass, make_sim, monkeypatch)
+    control_time(coordinator, fake_time)
+    sim.fail("exec/{oid}", "TOO_MANY_EXECUTIONS", count=1000)
+    with pytest.raises(HomeAssistantError) as err:
+        await activate(hass, SCENE_CLOSE_ALL)
+    assert err.value.translation_key == "rate_limited"
+    assert fake_time.now == pytest.approx(coordinator.queue.settings.retry_deadline)
+    assert sim.stats.executions_accepted == 0
 
 
 @pytest.mark.parametrize("after", [True, False], ids=["answer lost", "request lost"])
@@ -128,7 +175,7 @@ async def test_a_lost_answer_does_not_run_it_twice(
 ) -> None:
     """Found by what the gateway reports for the scenario; sent again only if absent."""
     sim, coordinator = await start(hass, make_sim, monkeypatch, speed=1)
-    monkeypatch.setattr(coordinator.scenarios, "sleep", lambda _: asyncio.sleep(0))
+    control_time(coordinator, FakeTime())
     await activate(hass, SCENE_CLOSE_ALL)  # an earlier run: not taken for this one
     sim.drop("exec/{oid}", after=after)
     await activate(hass, SCENE_CLOSE_ALL)
@@ -138,6 +185,39 @@ async def test_a_lost_answer_does_not_run_it_twice(
     assert sim.stats.calls["exec/{oid}"] == 2 if after else 3
     tracked = {e.exec_id for e in coordinator.executions.values()}
     assert tracked == {e.id for e in list(sim.core.history)[:2]}
+
+
+async def test_an_answer_lost_after_the_scenario_ended_is_found_in_history(
+    hass: HomeAssistant,
+    make_sim: SimFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    fake_time: FakeTime,
+) -> None:
+    """Instant devices: gone from exec/current by the lookup, but in the history."""
+    sim, coordinator = await start(
+        hass, make_sim, monkeypatch, travel_time=0, command_delay=0
+    )
+    control_time(coordinator, fake_time)
+    sim.drop("exec/{oid}", after=True)
+    await activate(hass, SCENE_CLOSE_ALL)
+
+    assert sim.stats.calls["exec/{oid}"] == 1
+    assert sim.stats.calls["history/executions"] == 1
+    assert fake_time.waits == [1.0]  # looked again before the history
+    tracked = {e.exec_id for e in coordinator.executions.values()}
+    assert tracked == {sim.core.history[0].id}
+
+
+async def test_an_unreadable_answer_of_a_scenario_not_run_is_an_error(
+    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim, _ = await start(hass, make_sim, monkeypatch)
+    sim.fail("exec/{oid}", "MALFORMED_JSON")
+    with pytest.raises(HomeAssistantError) as err:
+        await activate(hass, SCENE_CLOSE_ALL)
+    assert err.value.translation_key == "unreadable_answer"
+    assert sim.stats.calls["exec/{oid}"] == 1
+    assert sim.stats.executions_accepted == 0
 
 
 async def test_outcome_unknown_is_not_resent(
@@ -220,16 +300,29 @@ async def test_scenes_follow_the_app(
     assert ran(sim, SHUTTERS[0]) == ["open"]
 
 
+@pytest.mark.parametrize(
+    ("error", "logged"), [("MAINTENANCE", False), ("MALFORMED_JSON", True)]
+)
 async def test_scenarios_unread_at_setup_come_at_a_later_poll(
-    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
+    hass: HomeAssistant,
+    make_sim: SimFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    error: str,
+    logged: bool,
 ) -> None:
+    """Setup does not fail; an unexpected answer is logged once, not every poll."""
     sim = await make_sim(house="default", mode="cloud")
-    sim.fail("actionGroups", "SERVICE_UNAVAILABLE_503")
+    sim.fail("actionGroups", error, count=2)
     entry = await setup_entry(hass, sim, monkeypatch)
     assert entry.state is ConfigEntryState.LOADED
     assert hass.states.get(SCENE_CLOSE_ALL) is None
     await poll(hass, coordinator_of(entry))
+    assert hass.states.get(SCENE_CLOSE_ALL) is None
+    await poll(hass, coordinator_of(entry))
     assert hass.states.get(SCENE_CLOSE_ALL) is not None
+    errors = [r for r in caplog.records if "reading the scenarios" in r.getMessage()]
+    assert len(errors) == (1 if logged else 0)
 
 
 async def test_a_scene_is_unavailable_while_the_gateway_is_down(
@@ -253,3 +346,15 @@ async def test_the_local_api_has_no_scenes(
     assert sim.stats.calls["actionGroups"] == 0
     with pytest.raises(ServiceValidationError):
         await coordinator.scenarios.async_run(CLOSE_ALL)
+
+
+async def test_a_scenario_gone_before_its_scene_is_a_clear_error(
+    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deleted between the last read and the activation (the scene goes next)."""
+    sim, coordinator = await start(hass, make_sim, monkeypatch)
+    del coordinator.scenarios.by_oid[CLOSE_ALL]
+    with pytest.raises(ServiceValidationError) as err:
+        await activate(hass, SCENE_CLOSE_ALL)
+    assert err.value.translation_key == "unknown_scenario"
+    assert sim.stats.calls["exec/{oid}"] == 0

@@ -62,24 +62,29 @@ type Commands = tuple[str, tuple[tuple[str, str], ...]]
 EXPECTED_ERRORS: tuple[type[Exception], ...] = (*TRANSIENT_ERRORS, BaseOverkizError)
 
 
-async def run_alone(queue: ActionQueue, send: Callable[[], Awaitable[str]]) -> str:
+async def run_alone(
+    queue: ActionQueue,
+    send: Callable[[], Awaitable[str]],
+    *,
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> str:
     """Run ``send`` after what is queued, retrying back pressure as a batch is.
 
     Replaced by the queue's entry point for an arbitrary send.
     """
-    loop = asyncio.get_running_loop()
     await queue.flush()
-    deadline = loop.time() + queue.settings.retry_deadline
+    deadline = clock() + queue.settings.retry_deadline
     attempt = 0
     while True:
         try:
             return await send()
         except BACK_PRESSURE_ERRORS:
-            remaining = deadline - loop.time()
+            remaining = deadline - clock()
             if remaining <= 0:
                 raise
             ceiling = min(8.0, 0.5 * 2.0**attempt)
-            await asyncio.sleep(min(ceiling / 2 * (1 + random.random()), remaining))
+            await sleep(min(ceiling / 2 * (1 + random.random()), remaining))
             attempt += 1
 
 
@@ -103,9 +108,12 @@ class GatewayScenarios:
         self.by_oid: dict[str, PersistedActionGroup] = {}
         self.loaded = False  # by_oid is what the gateway last listed
         self.stale = enabled
+        self._failing = False  # the last read failed
         self._listeners: list[CALLBACK_TYPE] = []
         self._recent: deque[str] = deque(maxlen=_RECENT_KEPT)
-        self.sleep: Callable[[float], Awaitable[object]] = asyncio.sleep  # tests
+        # Waits and time, for tests to control.
+        self.sleep: Callable[[float], Awaitable[object]] = asyncio.sleep
+        self.clock: Callable[[], float] = time.monotonic
 
     @callback
     def async_add_listener(self, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
@@ -124,14 +132,14 @@ class GatewayScenarios:
             return
         try:
             groups = await self._coordinator.client.get_action_groups()
-        except EXPECTED_ERRORS as err:
-            _LOGGER.debug("Could not read the scenarios, next poll: %s", err)
+        except Exception as err:  # tried again at the next poll
+            if isinstance(err, EXPECTED_ERRORS) or self._failing:
+                _LOGGER.debug("Could not read the scenarios, next poll: %r", err)
+            else:  # logged once until a read works again
+                log_unexpected(err, "reading the scenarios")
+            self._failing = True
             return
-        except Exception as err:  # not again at every poll
-            self.stale = False
-            log_unexpected(err, "reading the scenarios")
-            return
-        self.stale = False
+        self.stale = self._failing = False
         by_oid = {group.oid: group for group in groups}
         changed = not self.loaded or by_oid != self.by_oid
         self.by_oid, self.loaded = by_oid, True
@@ -153,7 +161,12 @@ class GatewayScenarios:
                 translation_placeholders={"scenario": oid},
             )
         coordinator = self._coordinator
-        exec_id = await run_alone(coordinator.queue, lambda: self._async_send(scenario))
+        exec_id = await run_alone(
+            coordinator.queue,
+            lambda: self._async_send(scenario),
+            sleep=self.sleep,
+            clock=self.clock,
+        )
         self._recent.append(exec_id)
         coordinator.async_track(
             exec_id, scenario.actions, label=scenario.label, entity_id=entity_id
@@ -164,7 +177,8 @@ class GatewayScenarios:
         """Ask the gateway to run the scenario; after a lost answer, look it up.
 
         Sent again only when the connection dropped and the gateway, asked
-        twice, has no such execution running nor in its history.
+        twice, has no such execution running nor in its history; after a
+        timeout, that it has none yet says nothing (outcome unknown).
         """
         client = self._coordinator.client
         known = {
@@ -190,7 +204,11 @@ class GatewayScenarios:
             if isinstance(err, ServerDisconnectedError):
                 _LOGGER.debug("Scenario %s lost on the way, again", scenario.oid)
                 return await client.execute_persisted_action_group(scenario.oid)
-            raise ExecutionOutcomeUnknownError(str(err) or type(err).__name__) from err
+            if isinstance(err, TimeoutError):  # it may still reach the gateway
+                raise ExecutionOutcomeUnknownError(
+                    str(err) or type(err).__name__
+                ) from err
+            raise  # the gateway has not run it
 
     async def _async_find(
         self,
