@@ -13,17 +13,31 @@ from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.overkiz_batch.const import EVENT_EXECUTION_FAILED
+from custom_components.overkiz_batch.const import (
+    CONF_GATEWAY_ID,
+    CONF_QUEUE_DELAY,
+    DOMAIN,
+    EVENT_EXECUTION_FAILED,
+)
 from custom_components.overkiz_batch.coordinator import OverkizBatchCoordinator
 from simulator import GatewaySimulator
-from simulator.houses import DEFAULT_GATEWAY_ID as GW
+from simulator.houses import DEFAULT_GATEWAY_ID as GW, default_house, gateway, on_off
 from simulator.scenarios import scenario
-from tests.gateway_setup import SimFactory, coordinator_of, poll, setup_entry
+from tests.gateway_setup import (
+    CLOUD_HUB,
+    SimFactory,
+    cloud_entry_data,
+    coordinator_of,
+    poll,
+    setup_entry,
+)
 
 pytestmark = pytest.mark.usefixtures("socket_enabled", "no_retry_waits")
 
 CLOSE_ALL = "5c1e4a2b-0001-4000-8000-00000000a001"
+GOOD_MORNING = "5c1e4a2b-0002-4000-8000-00000000a002"
 LEAVING = "5c1e4a2b-0003-4000-8000-00000000a003"
 SCENE_CLOSE_ALL = "scene.close_every_shutter"
 SCENE_LEAVING = "scene.leaving_home"
@@ -67,7 +81,7 @@ async def test_one_scene_per_scenario(
     }
     assert scenes == {
         CLOSE_ALL: SCENE_CLOSE_ALL,
-        "5c1e4a2b-0002-4000-8000-00000000a002": "scene.good_morning",
+        GOOD_MORNING: "scene.good_morning",
         LEAVING: SCENE_LEAVING,
     }
 
@@ -358,3 +372,40 @@ async def test_a_scenario_gone_before_its_scene_is_a_clear_error(
         await activate(hass, SCENE_CLOSE_ALL)
     assert err.value.translation_key == "unknown_scenario"
     assert sim.stats.calls["exec/{oid}"] == 0
+
+
+async def test_an_account_with_two_gateways_shows_each_scenario_once(
+    hass: HomeAssistant,
+    make_sim: SimFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Each scenario is a scene of the gateway of its first device."""
+    other = "2222-2222-2222"
+    house = default_house()
+    house["gateways"].append(gateway(other))
+    house["devices"].append(on_off(f"io://{other}/3001", "Barn lights"))
+    house["actionGroups"] += [
+        scenario("barn", "Barn on", [(f"io://{other}/3001", "on", [])]),
+        scenario("empty", "Nothing yet", []),
+    ]
+    sim = await make_sim(house=house, mode="cloud")
+    await setup_entry(hass, sim, monkeypatch)
+    second = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=other,
+        data=cloud_entry_data(sim, CLOUD_HUB) | {CONF_GATEWAY_ID: other},
+        options={CONF_QUEUE_DELAY: 0.0},
+    )
+    second.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(second.entry_id)
+    await hass.async_block_till_done()
+
+    by_entry: dict[str, set[str]] = {}
+    for registered in entity_registry.entities.values():
+        if registered.domain == SCENE_DOMAIN:
+            by_entry.setdefault(str(registered.config_entry_id), set()).add(
+                str(registered.unique_id)
+            )
+    assert by_entry.pop(second.entry_id) == {"barn"}
+    assert list(by_entry.values()) == [{CLOSE_ALL, GOOD_MORNING, LEAVING, "empty"}]

@@ -140,12 +140,26 @@ class GatewayScenarios:
             self._failing = True
             return
         self.stale = self._failing = False
-        by_oid = {group.oid: group for group in groups}
+        by_oid = {group.oid: group for group in groups if self._ours(group)}
         changed = not self.loaded or by_oid != self.by_oid
         self.by_oid, self.loaded = by_oid, True
         if changed:
             for listener in list(self._listeners):
                 listener()
+
+    def _ours(self, group: PersistedActionGroup) -> bool:
+        """Tell whether a scenario belongs to this entry's gateway.
+
+        An account's scenarios are listed to each of its gateways' entries; one
+        belongs to the gateway of its first device, so it gets one scene.
+        """
+        coordinator = self._coordinator
+        gateway_ids = [g.gateway_id for g in coordinator.setup.gateways]
+        first = group.actions[0].device_url if group.actions else ""
+        gateway_id = first.split("/")[2] if first.count("/") >= 2 else ""
+        if gateway_id in gateway_ids:
+            return gateway_id == coordinator.gateway_id
+        return bool(gateway_ids) and gateway_ids[0] == coordinator.gateway_id
 
     async def async_run(self, oid: str, entity_id: str | None = None) -> str:
         """Run a scenario after what is queued; return its execution id.
