@@ -29,7 +29,6 @@ import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.overkiz_batch.config_flow import validate_options
 from custom_components.overkiz_batch.const import (
     CONF_MAX_ACTIONS,
     CONF_QUEUE_DELAY,
@@ -38,6 +37,7 @@ from custom_components.overkiz_batch.const import (
     SERVICE_EXECUTE_COMMAND,
 )
 from custom_components.overkiz_batch.coordinator import OverkizBatchCoordinator
+from custom_components.overkiz_batch.options_flow import validate_options
 from simulator import GatewaySimulator, shutters_house
 from tests.gateway_setup import FAST_OPTIONS, SimFactory, setup_entry
 

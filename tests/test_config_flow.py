@@ -39,7 +39,7 @@ from pyoverkiz import exceptions as ok
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.overkiz_batch import config_flow, const
+from custom_components.overkiz_batch import config_flow, connection, const
 from custom_components.overkiz_batch.client import SERVERS, create_client
 from custom_components.overkiz_batch.const import (
     API_TYPE_CLOUD,
@@ -243,6 +243,17 @@ def local_entry(sim: GatewaySimulator, **changes: Any) -> MockConfigEntry:
     )
 
 
+def form_values(result: Any) -> dict[str, Any]:
+    """The values a form opens with: suggested values, then defaults."""
+    values: dict[str, Any] = {}
+    for key in result["data_schema"].schema:
+        if key.default is not probatio.UNDEFINED:
+            values[key.schema] = key.default()
+        if "suggested_value" in (key.description or {}):
+            values[key.schema] = key.description["suggested_value"]
+    return values
+
+
 def form_defaults(result: Any) -> dict[str, Any]:
     """The values a form opens with, by field (fields without one left out)."""
     return {
@@ -291,7 +302,9 @@ async def test_user_cloud_creates_entry(
     )
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == f"{cloud_sim.username} ({cloud_sim.gateway_id})"
+    # Named by the account's home and the gateway's model and last id group.
+    short = cloud_sim.gateway_id.rsplit("-", 1)[-1]
+    assert result["title"] == f"House (TaHoma Switch {short})"
     assert result["data"] == {
         CONF_HUB: CLOUD_HUB,
         CONF_API_TYPE: API_TYPE_CLOUD,
@@ -300,7 +313,7 @@ async def test_user_cloud_creates_entry(
         CONF_GATEWAY_ID: cloud_sim.gateway_id,
     }
     assert result["result"].unique_id == cloud_sim.gateway_id
-    assert cloud_sim.stats.calls["setup/gateways"] >= 1
+    assert cloud_sim.stats.calls["setup"] >= 1
 
 
 @pytest.mark.usefixtures("mock_setup_entry")
@@ -314,7 +327,8 @@ async def test_user_local_creates_entry(
     )
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == local_sim.host
+    # Not its address: the gateway's model and the last group of its id.
+    assert result["title"] == f"TaHoma Switch {local_sim.gateway_id[-4:]}"
     assert result["data"] == {
         CONF_HUB: LOCAL_HUB,
         CONF_API_TYPE: API_TYPE_LOCAL,
@@ -366,7 +380,7 @@ async def test_hub_list_comes_from_pyoverkiz(hass: HomeAssistant) -> None:
 # Errors of the connection test, each recovered from in the same flow.
 
 
-@pytest.mark.parametrize("endpoint", ["login", "setup/gateways"])
+@pytest.mark.parametrize("endpoint", ["login", "setup"])
 @pytest.mark.parametrize(
     ("fault", "error"),
     [
@@ -414,8 +428,29 @@ async def test_cloud_wrong_password(
     )
 
     assert result["errors"] == {"base": "invalid_auth"}
-    # The username typed stays in the form.
-    assert form_defaults(result)[CONF_USERNAME] == cloud_sim.username
+    # The username typed stays in the form; the refused password does not.
+    assert form_values(result) == {CONF_USERNAME: cloud_sim.username}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], cloud_input(cloud_sim)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.usefixtures("mock_setup_entry")
+async def test_cloud_outage_keeps_the_password(
+    hass: HomeAssistant, cloud_sim: GatewaySimulator
+) -> None:
+    result = await start(hass, CLOUD_HUB)
+    cloud_sim.fail("setup", "SERVER_ERROR_500", count=10)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], cloud_input(cloud_sim)
+    )
+
+    assert result["errors"] == {"base": "cannot_connect"}
+    # Nothing typed was wrong: all of it is there for the next try.
+    assert form_values(result) == cloud_input(cloud_sim)
 
 
 async def test_cozytouch_refused_by_overkiz_is_unsupported_hardware(
@@ -435,6 +470,8 @@ async def test_cozytouch_refused_by_overkiz_is_unsupported_hardware(
 async def test_local_errors(hass: HomeAssistant, local_sim: GatewaySimulator) -> None:
     result = await start_local(hass)
     flow_id = result["flow_id"]
+    # An example host is in the field's description, not in the field.
+    assert form_values(result) == {CONF_VERIFY_SSL: True}
 
     async def submit(**changes: Any) -> dict[str, Any]:
         return await hass.config_entries.flow.async_configure(
@@ -443,21 +480,24 @@ async def test_local_errors(hass: HomeAssistant, local_sim: GatewaySimulator) ->
 
     result = await submit(token="not-a-token")
     assert result["errors"] == {"base": "invalid_auth"}
+    # Only the refused token is cleared.
+    assert form_values(result) == {CONF_HOST: local_sim.host, CONF_VERIFY_SSL: False}
 
-    result = await submit(host=f"127.0.0.1:{closed_port()}")
+    closed = f"127.0.0.1:{closed_port()}"
+    result = await submit(host=closed)
     assert result["errors"] == {"base": "cannot_connect"}
-    # What the user typed is kept for the next try.
-    assert form_defaults(result)[CONF_HOST] != local_sim.host
+    # What the user typed is kept for the next try, the token too.
+    assert form_values(result) == local_input(local_sim, host=closed)
 
     # The simulator's certificate is self-signed, not from Overkiz's CA.
     result = await submit(verify_ssl=True)
     assert result["errors"] == {"base": "certificate_verify_failed"}
 
-    local_sim.fail("setup/gateways", "TOO_MANY_REQUESTS")
+    local_sim.fail("setup", "TOO_MANY_REQUESTS")
     result = await submit()
     assert result["errors"] == {"base": "too_many_requests"}
 
-    local_sim.fail("setup/gateways", "MALFORMED_JSON")
+    local_sim.fail("setup", "MALFORMED_JSON")
     result = await submit()
     assert result["errors"] == {"base": "unknown"}
 
@@ -479,7 +519,7 @@ async def test_connection_tests_close_their_sessions(
         made.append(client := create_client(*args))
         return client
 
-    monkeypatch.setattr(config_flow, "create_client", recording_create_client)
+    monkeypatch.setattr(connection, "create_client", recording_create_client)
     result = await start_local(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], local_input(local_sim, token="not-a-token")
@@ -543,7 +583,7 @@ def test_every_pyoverkiz_error_has_its_message(
     exc: Exception, hub: str, error: str, placeholders: dict[str, str]
 ) -> None:
     """The errors the simulator cannot produce, mapped one by one."""
-    assert config_flow._connection_error(exc, hub) == (error, placeholders)
+    assert connection.connection_error(exc, hub) == (error, placeholders)
 
 
 def test_certificate_error_is_its_own_message() -> None:
@@ -551,7 +591,7 @@ def test_certificate_error_is_its_own_message() -> None:
         connection_key=None,  # type: ignore[arg-type]
         certificate_error=Exception("self-signed"),
     )
-    assert config_flow._connection_error(exc, LOCAL_HUB) == (
+    assert connection.connection_error(exc, LOCAL_HUB) == (
         "certificate_verify_failed",
         {},
     )
@@ -592,9 +632,9 @@ async def test_account_with_several_gateways(
         assert set(choices) == all_ids - set(created)
         assert len(choices) == offered
         pick = sorted(choices)[0]
-        assert choices[pick] == f"TaHoma Switch ({pick})"
-        if "3333-3333-3333" in choices:
-            assert choices["3333-3333-3333"] == "3333-3333-3333"
+        assert choices[pick] == f"TaHoma Switch {pick[-4:]} ({pick})"
+        if "3333-3333-3333" in choices:  # a type pyoverkiz does not know
+            assert choices["3333-3333-3333"] == "Somfy gateway 3333 (3333-3333-3333)"
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], {CONF_GATEWAY_ID: pick}
         )
@@ -634,7 +674,7 @@ async def test_account_without_gateway(
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "no_gateways"
-    assert cloud_sim.stats.calls["setup/gateways"] == 1
+    assert cloud_sim.stats.calls["setup"] == 1
 
 
 # Reauth.
@@ -670,9 +710,9 @@ async def test_reauth_cloud(
     assert result["reason"] == "reauth_successful"
     assert entry.data[CONF_PASSWORD] == cloud_sim.password
     assert entry.data[CONF_USERNAME] == cloud_sim.username
-    # The entry's update listener saw the change, and the flow reloaded the entry.
+    # The entry's update listener saw the change: it decides whether to reload.
     assert updates == [entry]
-    assert mock_setup_entry.call_count == 1
+    assert mock_setup_entry.call_count == 0
 
 
 async def test_reauth_local_after_token_revoked(
@@ -694,7 +734,7 @@ async def test_reauth_local_after_token_revoked(
     assert result["reason"] == "reauth_successful"
     assert entry.data[CONF_TOKEN] == local_sim.token
     assert entry.data[CONF_HOST] == local_sim.host
-    assert mock_setup_entry.call_count == 1
+    assert mock_setup_entry.call_count == 0
 
 
 async def test_reauth_of_a_running_entry_after_token_revoked(
@@ -767,7 +807,7 @@ async def test_reconfigure_local_host(
     assert entry.data[CONF_HOST] == local_sim.host
     assert entry.data[CONF_VERIFY_SSL] is False
     assert entry.data[CONF_TOKEN] == local_sim.token
-    assert mock_setup_entry.call_count == 1
+    assert mock_setup_entry.call_count == 0
 
 
 async def test_reconfigure_cloud_login(
@@ -783,7 +823,7 @@ async def test_reconfigure_cloud_login(
         result["flow_id"], cloud_input(cloud_sim, username="someone@else")
     )
     assert result["errors"] == {"base": "invalid_auth"}
-    assert form_defaults(result)[CONF_USERNAME] == "someone@else"
+    assert form_values(result) == {CONF_USERNAME: "someone@else"}
 
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], cloud_input(cloud_sim)
@@ -792,7 +832,7 @@ async def test_reconfigure_cloud_login(
 
     assert result["reason"] == "reconfigure_successful"
     assert entry.data[CONF_PASSWORD] == cloud_sim.password
-    assert mock_setup_entry.call_count == 1
+    assert mock_setup_entry.call_count == 0
 
 
 async def test_reconfigure_to_another_gateway(
@@ -833,21 +873,18 @@ def zeroconf_info(
 async def test_zeroconf_then_local(
     hass: HomeAssistant, local_sim: GatewaySimulator
 ) -> None:
+    """A discovered gateway goes straight to the local API, its host filled in."""
     gw = local_sim.gateway_id
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": "zeroconf"}, data=zeroconf_info(gw)
     )
-    assert result["step_id"] == "user"
+    assert result["step_id"] == "local"
+    assert form_values(result) == {
+        CONF_HOST: f"gateway-{gw}.local:8443",
+        CONF_VERIFY_SSL: True,
+    }
     flow = hass.config_entries.flow.async_get(result["flow_id"])
     assert flow["context"]["title_placeholders"] == {"gateway_id": gw}
-
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_HUB: LOCAL_HUB}
-    )
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": API_TYPE_LOCAL}
-    )
-    assert form_defaults(result)[CONF_HOST] == f"gateway-{gw}.local:8443"
 
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], local_input(local_sim)
@@ -855,6 +892,7 @@ async def test_zeroconf_then_local(
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["result"].unique_id == gw
+    assert result["data"][CONF_HOST] == local_sim.host
 
 
 async def test_zeroconf_developer_mode_host(hass: HomeAssistant) -> None:
@@ -863,20 +901,16 @@ async def test_zeroconf_developer_mode_host(hass: HomeAssistant) -> None:
         context={"source": "zeroconf"},
         data=zeroconf_info("1234-5678-9012", "_kizboxdev._tcp.local.", port=8444),
     )
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_HUB: LOCAL_HUB}
-    )
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": API_TYPE_LOCAL}
-    )
 
-    assert form_defaults(result)[CONF_HOST] == "gateway-1234-5678-9012.local:8444"
+    assert result["step_id"] == "local"
+    assert form_values(result)[CONF_HOST] == "gateway-1234-5678-9012.local:8444"
 
 
 async def test_zeroconf_of_a_configured_gateway(
     hass: HomeAssistant, local_sim: GatewaySimulator
 ) -> None:
-    local_entry(local_sim).add_to_hass(hass)
+    entry = local_entry(local_sim)
+    entry.add_to_hass(hass)
 
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": "zeroconf"}, data=zeroconf_info(local_sim.gateway_id)
@@ -884,6 +918,43 @@ async def test_zeroconf_of_a_configured_gateway(
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
+    # Stored by address, the host follows the gateway to its new one, port kept.
+    assert entry.data[CONF_HOST] == f"192.168.1.20:{local_sim.port}"
+
+
+@pytest.mark.parametrize("source", ["zeroconf", "dhcp"])
+async def test_discovery_keeps_a_host_name(
+    hass: HomeAssistant, local_sim: GatewaySimulator, source: str
+) -> None:
+    gw = local_sim.gateway_id
+    name = f"gateway-{gw}.local:8443"
+    entry = local_entry(local_sim, host=name)
+    entry.add_to_hass(hass)
+    info = zeroconf_info(gw) if source == "zeroconf" else dhcp_info(f"gateway-{gw}")
+
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": source}, data=info
+    )
+
+    assert result["reason"] == "already_configured"
+    assert entry.data[CONF_HOST] == name
+
+
+async def test_discovery_leaves_a_cloud_entry_alone(
+    hass: HomeAssistant, cloud_sim: GatewaySimulator
+) -> None:
+    entry = cloud_entry(cloud_sim)
+    entry.add_to_hass(hass)
+    data = dict(entry.data)
+
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": "dhcp"},
+        data=dhcp_info(f"gateway-{cloud_sim.gateway_id}"),
+    )
+
+    assert result["reason"] == "already_configured"
+    assert entry.data == data
 
 
 async def test_zeroconf_without_a_pin(hass: HomeAssistant) -> None:
@@ -895,29 +966,29 @@ async def test_zeroconf_without_a_pin(hass: HomeAssistant) -> None:
     assert result["reason"] == "not_overkiz_gateway"
 
 
-def dhcp_info(hostname: str) -> DhcpServiceInfo:
-    return DhcpServiceInfo(
-        ip="192.168.1.20", hostname=hostname, macaddress="f8811a000001"
-    )
+def dhcp_info(hostname: str, ip: str = "192.168.1.20") -> DhcpServiceInfo:
+    return DhcpServiceInfo(ip=ip, hostname=hostname, macaddress="f8811a000001")
 
 
 @pytest.mark.usefixtures("mock_setup_entry")
-async def test_dhcp_then_cloud(
-    hass: HomeAssistant, cloud_sim: GatewaySimulator
+async def test_dhcp_then_local(
+    hass: HomeAssistant, local_sim: GatewaySimulator
 ) -> None:
-    gw = cloud_sim.gateway_id
+    gw = local_sim.gateway_id
     result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": "dhcp"}, data=dhcp_info(f"gateway-{gw}")
+        DOMAIN, context={"source": "dhcp"}, data=dhcp_info(f"GATEWAY-{gw}")
     )
-    assert result["step_id"] == "user"
+    assert result["step_id"] == "local"
+    assert form_values(result)[CONF_HOST] == f"gateway-{gw}.local:8443"
     flow = hass.config_entries.flow.async_get(result["flow_id"])
     assert flow["context"]["title_placeholders"] == {"gateway_id": gw}
 
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_HUB: CLOUD_HUB}
+        result["flow_id"], local_input(local_sim, token="wrong")
     )
+    assert result["errors"] == {"base": "invalid_auth"}
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], cloud_input(cloud_sim)
+        result["flow_id"], local_input(local_sim)
     )
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -925,18 +996,20 @@ async def test_dhcp_then_cloud(
 
 
 async def test_dhcp_of_a_configured_gateway(
-    hass: HomeAssistant, cloud_sim: GatewaySimulator
+    hass: HomeAssistant, local_sim: GatewaySimulator
 ) -> None:
-    cloud_entry(cloud_sim).add_to_hass(hass)
+    entry = local_entry(local_sim, host="192.168.1.20:8443")
+    entry.add_to_hass(hass)
 
     result = await hass.config_entries.flow.async_init(
         DOMAIN,
         context={"source": "dhcp"},
-        data=dhcp_info(f"gateway-{cloud_sim.gateway_id}"),
+        data=dhcp_info(f"gateway-{local_sim.gateway_id}", ip="192.168.1.31"),
     )
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
+    assert entry.data[CONF_HOST] == "192.168.1.31:8443"
 
 
 async def test_dhcp_with_another_hostname(hass: HomeAssistant) -> None:
@@ -948,22 +1021,30 @@ async def test_dhcp_with_another_hostname(hass: HomeAssistant) -> None:
     assert result["reason"] == "not_overkiz_gateway"
 
 
-async def test_discovery_then_another_gateway_of_the_account(
-    hass: HomeAssistant, multi_sim: GatewaySimulator, mock_setup_entry: Any
+async def test_discovered_address_of_a_running_entry(
+    hass: HomeAssistant, local_sim: GatewaySimulator
 ) -> None:
-    """The discovered gateway is chosen without asking, among the account's."""
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": "dhcp"}, data=dhcp_info("gateway-3333-3333-3333")
-    )
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_HUB: CLOUD_HUB}
-    )
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], cloud_input(multi_sim)
-    )
+    """The update listener reloads the entry on its new host; options stay live."""
+    entry = local_entry(local_sim, host=f"127.0.0.1:{closed_port()}")
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_RETRY
 
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["result"].unique_id == "3333-3333-3333"
+    # The gateway is found again at the same address, on the simulator's port.
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, CONF_HOST: f"192.168.1.9:{local_sim.port}"}
+    )
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": "dhcp"},
+        data=dhcp_info(f"gateway-{local_sim.gateway_id}", ip="127.0.0.1"),
+    )
+    await hass.async_block_till_done()
+
+    assert result["reason"] == "already_configured"
+    assert entry.data[CONF_HOST] == local_sim.host
+    assert entry.state is ConfigEntryState.LOADED
+    assert await hass.config_entries.async_unload(entry.entry_id)
 
 
 # The client factory.

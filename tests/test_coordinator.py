@@ -110,9 +110,11 @@ async def test_setup_local(
     )
     assert heater is not None
     assert heater.name == "Living room heater"
-    state = hass.states.get("sensor.tahoma_switch_pending_actions") or next(
-        s for s in hass.states.async_all("sensor") if "pending" in s.entity_id
-    )
+    # The gateway is named by its model and the last group of its id.
+    short = sim.gateway_id.rsplit("-", 1)[-1]
+    assert gateway.name == f"TaHoma Switch {short}"
+    state = hass.states.get(f"sensor.tahoma_switch_{short}_pending_actions")
+    assert state is not None
     assert state.state == "0"
 
 

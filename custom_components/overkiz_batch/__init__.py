@@ -60,15 +60,23 @@ async def async_setup_entry(
     # and the listener's own life depend on it.
     entry.async_on_unload(coordinator.async_add_listener(lambda: None))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    set_up_with = dict(entry.data)
+
+    async def _async_entry_updated(
+        hass: HomeAssistant, entry: OverkizBatchConfigEntry
+    ) -> None:
+        """Reload for new credentials or a new host; apply new options live.
+
+        Busy mode and refresh throttle are read per call; the queue takes its new
+        settings for the next batches, keeping what it holds.
+        """
+        if entry.data != set_up_with:
+            hass.config_entries.async_schedule_reload(entry.entry_id)
+        else:
+            entry.runtime_data.async_apply_options()
+
+    entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
     return True
-
-
-async def _async_options_updated(
-    hass: HomeAssistant, entry: OverkizBatchConfigEntry
-) -> None:
-    """Apply new queue settings at once; busy mode and throttle are read per call."""
-    entry.runtime_data.async_apply_options()
 
 
 async def async_unload_entry(

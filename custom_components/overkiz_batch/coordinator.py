@@ -61,6 +61,7 @@ from .errors import (
 )
 from .executions import ExecutionEnd, ExecutionTracker, TrackedExecution
 from .jobs import JobConcurrency, JobGroup
+from .naming import gateway_name
 from .scenarios import SCENARIO_EVENTS, GatewayScenarios
 
 if TYPE_CHECKING:
@@ -352,7 +353,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         self.gateway_device_id = registry.async_get_or_create(
             config_entry_id=self.config_entry.entry_id,
             identifiers={(DOMAIN, self.gateway_id)},
-            name=model or self.gateway_id,
+            name=gateway_name(gateway, self.gateway_id, server.manufacturer),
             manufacturer=server.manufacturer,
             model=model,
             sw_version=gateway.connectivity.protocol_version if gateway else None,
