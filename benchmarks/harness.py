@@ -24,6 +24,7 @@ from homeassistant import loader
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_TOKEN, CONF_VERIFY_SSL
 from homeassistant.helpers import frame, translation
+from homeassistant.helpers.entity_platform import DATA_DOMAIN_PLATFORM_ENTITIES
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
     MockConfigEntry,
@@ -195,11 +196,13 @@ async def integration(
 
 def cover_entities(hass: HomeAssistant, entry: MockConfigEntry) -> list[str]:
     """The cover entity ids of the entry, in device order."""
-    coordinator = entry.runtime_data
-    return sorted(
-        (e for e in coordinator.entities if e.startswith("cover.")),
-        key=lambda e: coordinator.entities[e].device_url,
-    )
+    platform = hass.data[DATA_DOMAIN_PLATFORM_ENTITIES].get(("cover", const.DOMAIN), {})
+    covers = {
+        entity_id: entity
+        for entity_id, entity in platform.items()
+        if entity.platform.config_entry is entry
+    }
+    return sorted(covers, key=lambda e: covers[e].unique_id or "")
 
 
 def ideal_executions(n: int, max_actions: int) -> int:

@@ -29,6 +29,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 from unittest.mock import patch
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -72,6 +73,8 @@ class Census:
     enabled: Counter[str] = field(default_factory=Counter)  # platform -> count
     disabled: Counter[str] = field(default_factory=Counter)
     devices: set[str] = field(default_factory=set)  # URLs with an enabled entity
+    # platform -> unique ids (enabled or not): a move from core keeps these
+    unique_ids: dict[str, set[str]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)  # ERROR log lines, first ones
 
 
@@ -150,16 +153,21 @@ class _ErrorLog(logging.Handler):
         self.lines.append(f"{record.name}: {message}")
 
 
-def census(hass: HomeAssistant, entry: MockConfigEntry, urls: list[str]) -> Census:
-    """Count the entry's entities per platform and the devices they cover."""
-    result = Census()
-    for item in er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id):
-        if item.disabled_by is None:
-            result.enabled[item.domain] += 1
-            if (url := device_of(item.unique_id, urls)) is not None:
-                result.devices.add(url)
-        else:
-            result.disabled[item.domain] += 1
+def census(
+    hass: HomeAssistant, entries: list[MockConfigEntry], urls: list[str]
+) -> Census:
+    """Count the entries' entities per platform and the devices they cover."""
+    result = Census(loaded=all(e.state is ConfigEntryState.LOADED for e in entries))
+    registry = er.async_get(hass)
+    for entry in entries:
+        for item in er.async_entries_for_config_entry(registry, entry.entry_id):
+            result.unique_ids.setdefault(item.domain, set()).add(item.unique_id)
+            if item.disabled_by is None:
+                result.enabled[item.domain] += 1
+                if (url := device_of(item.unique_id, urls)) is not None:
+                    result.devices.add(url)
+            else:
+                result.disabled[item.domain] += 1
     return result
 
 
@@ -190,8 +198,8 @@ def core_entry(sim: GatewaySimulator) -> MockConfigEntry:
     )
 
 
-def our_entry(sim: GatewaySimulator) -> MockConfigEntry:
-    """A config entry of ours, default options."""
+def our_entry(sim: GatewaySimulator, gateway_id: str) -> MockConfigEntry:
+    """A config entry of ours for one gateway of the account, default options."""
     if sim.mode == "local":
         data: dict[str, Any] = {
             const.CONF_API_TYPE: const.API_TYPE_LOCAL,
@@ -207,10 +215,10 @@ def our_entry(sim: GatewaySimulator) -> MockConfigEntry:
             CONF_USERNAME: sim.username,
             CONF_PASSWORD: sim.password,
         }
-    data[const.CONF_GATEWAY_ID] = sim.gateway_id
+    data[const.CONF_GATEWAY_ID] = gateway_id
     return MockConfigEntry(
         domain=const.DOMAIN,
-        unique_id=sim.gateway_id,
+        unique_id=gateway_id,
         title="Simulated gateway",
         data=data,
     )
@@ -239,7 +247,11 @@ def _core_harness(stack: ExitStack, hass: HomeAssistant, sim: GatewaySimulator) 
 
 
 async def run(dump: Path, mode: Mode, side: str, urls: list[str]) -> Census:
-    """Set one integration up on the dump, in a Home Assistant of its own."""
+    """Set one integration up on the dump, in a Home Assistant of its own.
+
+    Core's overkiz takes every gateway of the account in one entry; ours takes
+    one entry per gateway, as a user adds them.
+    """
     errors = _ErrorLog()
     root = logging.getLogger()
     async with GatewaySimulator(house=dump, mode=mode, speed=100) as sim:
@@ -247,21 +259,24 @@ async def run(dump: Path, mode: Mode, side: str, urls: list[str]) -> Census:
             async with home_assistant() as hass:
                 if side == CORE:
                     _core_harness(stack, hass, sim)
-                    entry = core_entry(sim)
+                    entries = [core_entry(sim)]
                 else:
+                    servers = {**SUPPORTED_SERVERS, SIM_HUB: sim.server_config}
                     stack.enter_context(
-                        patch.dict(our_client.SERVERS, {SIM_HUB: sim.server_config})
+                        patch.object(
+                            our_client, "SUPPORTED_SERVERS", MappingProxyType(servers)
+                        )
                     )
-                    entry = our_entry(sim)
-                entry.add_to_hass(hass)
+                    entries = [our_entry(sim, g) for g in sim.core.gateways]
                 root.addHandler(errors)
                 try:
-                    await hass.config_entries.async_setup(entry.entry_id)
-                    await hass.async_block_till_done()
+                    for entry in entries:
+                        entry.add_to_hass(hass)
+                        await hass.config_entries.async_setup(entry.entry_id)
+                        await hass.async_block_till_done()
                 finally:
                     root.removeHandler(errors)
-                result = census(hass, entry, urls)
-                result.loaded = entry.state.name == "LOADED"
+                result = census(hass, entries, urls)
     result.errors = errors.lines
     return result
 
@@ -325,16 +340,19 @@ def detail(r: DumpResult) -> list[str]:
     lines = [
         f"### {r.name} ({r.mode} API, {len(r.labels)} user-facing devices)",
         "",
-        "| | core | ours |",
-        "|:--|--:|--:|",
+        "| | core | ours | core's unique ids we have |",
+        "|:--|--:|--:|--:|",
         f"| devices exposed | {len(r.core.devices)} | {len(r.ours.devices)}"
-        f"{_mark(len(r.ours.devices & r.core.devices), len(r.core.devices))} |",
+        f"{_mark(len(r.ours.devices & r.core.devices), len(r.core.devices))} | |",
     ]
     for platform in r.platforms():
+        theirs = r.core.unique_ids.get(platform, set())
+        shared = len(theirs & r.ours.unique_ids.get(platform, set()))
         lines.append(
             f"| {platform} | {_count(r.core, platform)}"
             f" | {_count(r.ours, platform)}"
-            f"{_mark(r.ours.enabled[platform], r.core.enabled[platform])} |"
+            f"{_mark(r.ours.enabled[platform], r.core.enabled[platform])}"
+            f" | {f'{shared}/{len(theirs)}' if theirs else ''} |"
         )
     lines.append("")
     if missing := r.missing():

@@ -19,6 +19,7 @@ import uuid
 
 from .devices import MOVING, TARGET_CLOSURE, Change, Move, SimDevice, Stop
 from .errors import api_error
+from .models import make_device
 
 TERMINAL = ("COMPLETED", "FAILED")
 FAILURE_CODES = {
@@ -162,7 +163,7 @@ class GatewayCore:
         self.stats = Stats()
         self._rng = random.Random(seed)
         self.devices: dict[str, SimDevice] = {
-            raw["deviceURL"]: SimDevice(raw)
+            raw["deviceURL"]: make_device(raw)
             for raw in house["devices"]
             if isinstance(raw, dict) and raw.get("deviceURL")
         }

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, Literal, Self
 
 from aiohttp import web
 
+from . import sensors
 from .auth import Auth
 from .certs import server_ssl_context
 from .core import GatewayCore, Stats
-from .devices import SimDevice
 from .faults import Faults
 from .houses import load_house
+from .models import make_device
 from .scenarios import HOUSE_KEY, Scenarios
 from .server import CLOUD_PREFIX, LOCAL_PREFIX, ApiServer
 
@@ -52,6 +54,7 @@ class GatewaySimulator:
         travel_time: float = 20.0,
         command_delay: float = 0.5,
         local_history: bool = True,
+        sensor_period: float | None = None,
     ) -> None:
         if mode not in ("local", "cloud"):
             raise ValueError("mode must be 'local' or 'cloud'")
@@ -84,6 +87,9 @@ class GatewaySimulator:
         # Real local gateways have no history/executions; False refuses it as they do.
         self.local_history = local_history
         self.is_down = False
+        # Counters (energy, water...) grow every sensor_period simulated seconds.
+        self.sensor_period = sensor_period
+        self._sensor_task: asyncio.Task[None] | None = None
         self._requested_port = port
         self._port: int | None = None
         self._runner: web.AppRunner | None = None
@@ -109,9 +115,17 @@ class GatewaySimulator:
             raise
         self._runner = runner
         self._port = int(runner.addresses[0][1])
+        if self.sensor_period:
+            self._sensor_task = asyncio.create_task(
+                sensors.count_time(self.core, self.sensor_period)
+            )
 
     async def stop(self) -> None:
         """Stop executions and the server; nothing is left running."""
+        if self._sensor_task is not None:
+            self._sensor_task.cancel()
+            await asyncio.gather(self._sensor_task, return_exceptions=True)
+            self._sensor_task = None
         await self.core.close()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -224,6 +238,14 @@ class GatewaySimulator:
         device = self.core.devices[device_url]
         self.core.emit_states(device, device.put_state(name, kind, value))
 
+    def detect(self, device_url: str, detected: bool = True) -> str:
+        """Trip (or clear) a detector (smoke, contact, motion...); return its state."""
+        return sensors.detect(self.core, device_url, detected)
+
+    def tick(self, seconds: float) -> None:
+        """Let counters (energy, water, gas, running time) grow by ``seconds``."""
+        sensors.tick(self.core, seconds)
+
     def emit(self, event: dict[str, Any]) -> None:
         """Queue any event (e.g. ``{"name": "GatewaySynchronizationEndedEvent"}``)."""
         self.core.emit(event)
@@ -234,7 +256,7 @@ class GatewaySimulator:
         if url in self.core.devices:
             raise ValueError(f"Device {url} already exists")
         self.core.house["devices"].append(raw)
-        self.core.devices[url] = SimDevice(raw)
+        self.core.devices[url] = make_device(raw)
         self.core.emit({"name": "DeviceCreatedEvent", "deviceURL": url})
 
     def remove_device(self, device_url: str) -> None:

@@ -292,6 +292,8 @@ def setpoint_heater(
         {
             "setOperatingMode": 1,
             "setTargetTemperature": 1,
+            "setDerogatedTargetTemperature": 1,
+            "setSchedulingType": 1,
             "setHeatingLevel": 1,
             "setComfortTemperature": 1,
             "setEcoTemperature": 1,
@@ -305,6 +307,8 @@ def setpoint_heater(
             ("core:OnOffState", T_STRING, "on"),
             ("core:OperatingModeState", T_STRING, "basic"),
             ("core:TargetTemperatureState", T_FLOAT, target),
+            ("io:EffectiveTemperatureSetpointState", T_FLOAT, target),
+            ("io:InternalExternalSchedulingTypeState", T_STRING, "internal"),
             ("core:ComfortRoomTemperatureState", T_FLOAT, 20.0),
             ("core:EcoRoomTemperatureState", T_FLOAT, 3.5),
             ("core:MaximumTargetTemperatureState", T_FLOAT, 28.0),
@@ -318,7 +322,7 @@ def setpoint_heater(
                 "internal",
                 "standby",
             ],
-            "io:TargetHeatingLevelState": HEATING_LEVELS,
+            "io:TargetHeatingLevelState": [*HEATING_LEVELS, "boost"],
         },
         manufacturer="Atlantic",
     )
@@ -490,12 +494,16 @@ def shutters_house(n: int, gateway_id: str = DEFAULT_GATEWAY_ID) -> dict[str, An
 def load_house(house: str | Path | Mapping[str, Any]) -> dict[str, Any]:
     """Return a private copy of a house given by name, setup path or dict.
 
-    Names: ``default`` and ``shutters:N``.
+    Names: ``default``, ``sensors`` (one sensor of each kind) and ``shutters:N``.
     """
     if isinstance(house, Mapping):
         data: Any = copy.deepcopy(dict(house))
     elif isinstance(house, str) and house == "default":
         data = default_house()
+    elif isinstance(house, str) and house == "sensors":
+        from .sensors import sensors_house  # noqa: PLC0415 (it builds on this module)
+
+        data = sensors_house(DEFAULT_GATEWAY_ID)
     elif isinstance(house, str) and house.startswith("shutters:"):
         data = shutters_house(int(house.removeprefix("shutters:")))
     else:

@@ -15,6 +15,7 @@ from urllib.parse import unquote_plus
 
 from aiohttp import web
 
+from . import sensors
 from .auth import COOKIE
 from .errors import ERRORS, ApiErrorResponse, api_error, injected_error
 
@@ -389,4 +390,4 @@ class ApiServer:
         if action == "latency":
             sim.set_latency(float(body["seconds"]))
             return {"ok": True}
-        return None
+        return sensors.control(sim, action, body)

@@ -6,6 +6,7 @@ The fixtures that start simulators (``make_sim``, ``sim``) are in conftest.py.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from types import MappingProxyType
 from typing import Any
 
 from homeassistant.const import (
@@ -16,13 +17,16 @@ from homeassistant.const import (
     CONF_VERIFY_SSL,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.entity_platform import DATA_DOMAIN_PLATFORM_ENTITIES
+from pyoverkiz.models import ServerConfig
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     MockEntityPlatform,
 )
 
-from custom_components.overkiz_batch.client import SERVERS
+from custom_components.overkiz_batch import client
 from custom_components.overkiz_batch.const import (
     API_TYPE_CLOUD,
     API_TYPE_LOCAL,
@@ -40,7 +44,7 @@ from custom_components.overkiz_batch.entity import OverkizBatchEntity
 from simulator import GatewaySimulator
 
 LOCAL_HUB = "somfy_europe"
-CLOUD_HUB = "sim_cloud"  # registered in SERVERS by the cloud setup
+CLOUD_HUB = "sim_cloud"  # registered as a hub by the cloud setup
 
 type SimFactory = Callable[..., Awaitable[GatewaySimulator]]
 
@@ -76,13 +80,21 @@ def cloud_entry_data(sim: GatewaySimulator, hub: str = CLOUD_HUB) -> dict[str, A
     }
 
 
+def register_hub(
+    monkeypatch: pytest.MonkeyPatch, hub: str, server: ServerConfig
+) -> None:
+    """Point a hub of the hub picker at a simulator, for this test only."""
+    servers = {**client.SUPPORTED_SERVERS, hub: server}
+    monkeypatch.setattr(client, "SUPPORTED_SERVERS", MappingProxyType(servers))
+
+
 def entry_data(
     sim: GatewaySimulator, monkeypatch: pytest.MonkeyPatch
 ) -> dict[str, Any]:
     """Entry data reaching ``sim`` (a cloud simulator is registered as a hub)."""
     if sim.mode == "local":
         return local_entry_data(sim)
-    monkeypatch.setitem(SERVERS, CLOUD_HUB, sim.server_config)
+    register_hub(monkeypatch, CLOUD_HUB, sim.server_config)
     return cloud_entry_data(sim)
 
 
@@ -123,13 +135,32 @@ class Probe(OverkizBatchEntity):
     """The smallest platform entity: it only runs commands."""
 
 
+def entity_of(hass: HomeAssistant, entity_id: str) -> OverkizBatchEntity:
+    """The integration's entity object with this entity id."""
+    platforms = hass.data[DATA_DOMAIN_PLATFORM_ENTITIES]
+    entity = platforms[(entity_id.partition(".")[0], DOMAIN)][entity_id]
+    assert isinstance(entity, OverkizBatchEntity)
+    return entity
+
+
+def entity_ids_of(hass: HomeAssistant, domain: str) -> dict[str, str]:
+    """The integration's entities of a platform: entity id to device URL."""
+    platform = hass.data[DATA_DOMAIN_PLATFORM_ENTITIES].get((domain, DOMAIN), {})
+    return {
+        entity_id: entity.device_url
+        for entity_id, entity in platform.items()
+        if isinstance(entity, OverkizBatchEntity)
+    }
+
+
 async def add_probes(
     hass: HomeAssistant, entry: MockConfigEntry, *numbers: int
 ) -> list[Probe]:
     """Add a probe entity for each shutter ``io://<gateway>/<1000 + number>``."""
     coordinator = coordinator_of(entry)
     gateway = coordinator.gateway_id
-    probes = [Probe(coordinator, f"io://{gateway}/{1000 + n}") for n in numbers]
-    platform = MockEntityPlatform(hass, domain="lock", platform_name="probe")
+    probe = EntityDescription(key="probe")
+    probes = [Probe(coordinator, f"io://{gateway}/{1000 + n}", probe) for n in numbers]
+    platform = MockEntityPlatform(hass, domain="lock", platform_name=DOMAIN)
     await platform.async_add_entities(probes)
     return probes

@@ -39,7 +39,7 @@ from custom_components.overkiz_batch.const import (
 from custom_components.overkiz_batch.coordinator import OverkizBatchCoordinator
 from custom_components.overkiz_batch.options_flow import validate_options
 from simulator import GatewaySimulator, shutters_house
-from tests.gateway_setup import FAST_OPTIONS, SimFactory, setup_entry
+from tests.gateway_setup import FAST_OPTIONS, SimFactory, entity_ids_of, setup_entry
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -78,12 +78,8 @@ async def gateway(
 
 def covers_of(entry: MockConfigEntry) -> dict[str, str]:
     """Device URL -> cover entity id."""
-    coordinator: OverkizBatchCoordinator = entry.runtime_data
-    return {
-        entity.device_url: entity_id
-        for entity_id, entity in coordinator.entities.items()
-        if entity_id.startswith("cover.")
-    }
+    hass = entry.runtime_data.hass
+    return {url: entity_id for entity_id, url in entity_ids_of(hass, "cover").items()}
 
 
 def ran(sim: GatewaySimulator, url: str, command: str) -> int:
@@ -94,13 +90,8 @@ def ran(sim: GatewaySimulator, url: str, command: str) -> int:
 
 async def still_works(hass: HomeAssistant, sim: GatewaySimulator, url: str) -> None:
     """A close through Home Assistant runs exactly once on the device."""
-    coordinator: OverkizBatchCoordinator = next(
-        e.runtime_data for e in hass.config_entries.async_loaded_entries(DOMAIN)
-    )
     entity_id = next(
-        eid
-        for eid, entity in coordinator.entities.items()
-        if entity.device_url == url and eid.startswith("cover.")
+        eid for eid, device in entity_ids_of(hass, "cover").items() if device == url
     )
     before = ran(sim, url, "close")
     await hass.services.async_call(

@@ -28,6 +28,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.overkiz_batch.climate import OverkizBatchClimate
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
 from tests.conftest import shared_dumps
+from tests.gateway_setup import entity_of
 from tests.platforms import gateway, snapshot_entities
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
@@ -145,7 +146,7 @@ async def test_temperature_out_of_range(hass: HomeAssistant) -> None:
     async with gateway(hass, Platform.CLIMATE) as gw:
         with pytest.raises(ServiceValidationError):
             await gw.call(CLIMATE, SERVICE_SET_TEMPERATURE, VALVE, temperature=30)
-        valve = gw.coordinator.entities[VALVE]
+        valve = entity_of(hass, VALVE)
         assert isinstance(valve, OverkizBatchClimate)
         with pytest.raises(ServiceValidationError) as err:
             await valve.async_set_temperature(temperature=4)
@@ -162,7 +163,7 @@ async def test_unknown_preset_is_refused(hass: HomeAssistant) -> None:
                 LEVEL_HEATER,
                 preset_mode="away",
             )
-        heater = gw.coordinator.entities[LEVEL_HEATER]
+        heater = entity_of(hass, LEVEL_HEATER)
         assert isinstance(heater, OverkizBatchClimate)
         with pytest.raises(ServiceValidationError) as err:
             await heater.async_set_preset_mode("away")
@@ -173,6 +174,9 @@ async def test_unknown_preset_is_refused(hass: HomeAssistant) -> None:
 SUPPORTED_WIDGETS = {
     "AtlanticElectricalHeater",
     "AtlanticElectricalHeaterWithAdjustableTemperatureSetpoint",
+    "AtlanticElectricalTowelDryer",
+    "AtlanticHeatRecoveryVentilation",
+    "SomfyThermostat",
     "ValveHeatingTemperatureInterface",
 }
 

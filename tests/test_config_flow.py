@@ -36,11 +36,12 @@ from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 from packaging.version import Version
 import probatio
 from pyoverkiz import exceptions as ok
+from pyoverkiz.const import SUPPORTED_SERVERS
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.overkiz_batch import config_flow, connection, const
-from custom_components.overkiz_batch.client import SERVERS, create_client
+from custom_components.overkiz_batch.client import create_client, hub_names
 from custom_components.overkiz_batch.const import (
     API_TYPE_CLOUD,
     API_TYPE_LOCAL,
@@ -55,7 +56,7 @@ from custom_components.overkiz_batch.const import (
 )
 from simulator import GatewaySimulator
 from simulator.houses import default_house, gateway
-from tests.gateway_setup import cloud_entry_data, local_entry_data
+from tests.gateway_setup import cloud_entry_data, local_entry_data, register_hub
 
 CLOUD_HUB = "flexom"  # a cloud-only hub with the plain session login
 LOCAL_HUB = "somfy_europe"  # a hub whose gateways also have the local API
@@ -187,7 +188,7 @@ async def cloud_sim(
 ) -> AsyncIterator[GatewaySimulator]:
     async with GatewaySimulator(mode="cloud") as sim:
         for hub in (CLOUD_HUB, LOCAL_HUB, COZYTOUCH_HUB):
-            monkeypatch.setitem(SERVERS, hub, sim.server_config)
+            register_hub(monkeypatch, hub, sim.server_config)
         yield sim
 
 
@@ -206,7 +207,7 @@ async def multi_sim(
     hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[GatewaySimulator]:
     async with GatewaySimulator(house=_three_gateway_house(), mode="cloud") as sim:
-        monkeypatch.setitem(SERVERS, CLOUD_HUB, sim.server_config)
+        register_hub(monkeypatch, CLOUD_HUB, sim.server_config)
         yield sim
 
 
@@ -373,8 +374,8 @@ async def test_hub_list_comes_from_pyoverkiz(hass: HomeAssistant) -> None:
     )
     schema = result["data_schema"].schema
     hubs = next(iter(schema.values())).container
-    assert set(hubs) == set(SERVERS)
-    assert hubs[LOCAL_HUB] == SERVERS[LOCAL_HUB].name
+    assert hubs == hub_names()
+    assert hubs[LOCAL_HUB] == SUPPORTED_SERVERS[LOCAL_HUB].name
 
 
 # Errors of the connection test, each recovered from in the same flow.

@@ -54,7 +54,7 @@ async def run_to_end(
     *actions: Action,
 ) -> str:
     """Run actions, let the gateway finish them and fetch the events."""
-    exec_id = await coordinator.execute_action_group(list(actions))
+    exec_id = await coordinator.commands.execute_action_group(list(actions))
     await sim.settle()
     await poll(hass, coordinator)
     return exec_id
@@ -95,7 +95,7 @@ async def test_setup_local(
         (DOMAIN, sim.gateway_id), entry.entry_id
     )
     assert gateway is not None
-    assert gateway.id == coordinator.gateway_device_id
+    assert gateway.id == coordinator.devices.gateway_device_id
     # Every device hangs off the gateway; a "#2" part joins its base device.
     devices = dr.async_entries_for_config_entry(device_registry, entry.entry_id)
     base_urls = {u.split("#")[0] for u in sim.device_urls}
@@ -200,8 +200,8 @@ async def test_concurrent_commands_become_one_execution(
     first, second = shutter(sim, 1), shutter(sim, 2)
 
     exec_ids = await asyncio.gather(
-        coordinator.execute_action_group([action(first, "close")]),
-        coordinator.execute_action_group([action(second, "open")]),
+        coordinator.commands.execute_action_group([action(first, "close")]),
+        coordinator.commands.execute_action_group([action(second, "open")]),
     )
 
     assert exec_ids[0] == exec_ids[1]
@@ -219,7 +219,9 @@ async def test_states_follow_events_and_polling_speeds_up_while_executing(
     url = shutter(sim, 1)
     assert coordinator.data[url].states[CLOSURE].value == 0
 
-    exec_id = await coordinator.execute_action_group([action(url, "setClosure", 60)])
+    exec_id = await coordinator.commands.execute_action_group(
+        [action(url, "setClosure", 60)]
+    )
 
     assert exec_id in coordinator.executions
     assert [c.command for c in coordinator.executions.commands_for(url)] == [
@@ -241,7 +243,7 @@ async def test_fast_poll_is_scheduled_at_once(
     """The next poll comes a second after a command, not at the idle interval."""
     entry = await setup_entry(hass, sim, monkeypatch)
     coordinator = coordinator_of(entry)
-    await coordinator.execute_action_group([action(shutter(sim), "close")])
+    await coordinator.commands.execute_action_group([action(shutter(sim), "close")])
     fetches = sim.stats.calls["events/fetch"]
 
     async_fire_time_changed(hass, dt_util.utcnow() + UPDATE_INTERVAL_EXECUTING)
@@ -259,7 +261,7 @@ async def test_execution_never_ending_is_forgotten(
     now = dt_util.utcnow()
     coordinator.executions.clock = lambda: now
     url = shutter(sim)
-    await coordinator.execute_action_group([action(url, "close")])
+    await coordinator.commands.execute_action_group([action(url, "close")])
     await poll(hass, coordinator)
     assert coordinator.executions.commands_for(url)
 
@@ -284,10 +286,10 @@ async def test_failed_execution_fires_event(
     hass.bus.async_listen(EVENT_EXECUTION_FAILED, events.append)
     url = shutter(sim)
 
-    first = await coordinator.execute_action_group(
+    first = await coordinator.commands.execute_action_group(
         [action(url, "close")], entity_id="cover.probe"
     )
-    second = await coordinator.execute_action_group([action(url, "open")])
+    second = await coordinator.commands.execute_action_group([action(url, "open")])
     await sim.settle()
     await poll(hass, coordinator)
 
@@ -320,7 +322,7 @@ async def test_execution_ended_before_its_id_was_known(
         return exec_id
 
     monkeypatch.setattr(coordinator.client, "execute_action_group", execute_then_poll)
-    await coordinator.execute_action_group([action(url, "close")])
+    await coordinator.commands.execute_action_group([action(url, "close")])
 
     assert not coordinator.executions
     assert coordinator.update_interval == UPDATE_INTERVAL_LOCAL
@@ -352,10 +354,10 @@ async def test_failure_event_names_only_the_failed_device(
     hass.bus.async_listen(EVENT_EXECUTION_FAILED, events.append)
     moving, other = shutter(sim, 1), shutter(sim, 2)
     both = await asyncio.gather(
-        coordinator.execute_action_group([action(moving, "close")]),
-        coordinator.execute_action_group([action(other, "open")]),
+        coordinator.commands.execute_action_group([action(moving, "close")]),
+        coordinator.commands.execute_action_group([action(other, "open")]),
     )
-    await coordinator.execute_action_group([action(moving, "stop")])
+    await coordinator.commands.execute_action_group([action(moving, "stop")])
     await sim.settle()
     await poll(hass, coordinator)
 
@@ -525,7 +527,7 @@ async def test_fast_polling_resumes_after_a_failed_poll(
     sim = await make_sim(speed=1)
     entry = await setup_entry(hass, sim, monkeypatch)
     coordinator = coordinator_of(entry)
-    await coordinator.execute_action_group([action(shutter(sim), "close")])
+    await coordinator.commands.execute_action_group([action(shutter(sim), "close")])
     sim.fail("events/fetch", "SERVER_ERROR_500")
 
     await poll(hass, coordinator)
@@ -564,7 +566,7 @@ async def test_devices_added_and_removed_without_restart(
         (DOMAIN, new_url), entry.entry_id
     )
     assert device is not None
-    assert device.via_device_id == coordinator.gateway_device_id
+    assert device.via_device_id == coordinator.devices.gateway_device_id
 
     sim.core.house["devices"].remove(raw)
     del sim.core.devices[new_url]
@@ -648,20 +650,22 @@ async def test_options_change_applies_live_and_loses_nothing(
     coordinator = coordinator_of(entry)
     urls = [shutter(sim, n) for n in range(1, 4)]
     calls = [
-        asyncio.ensure_future(coordinator.execute_action_group([action(u, "close")]))
+        asyncio.ensure_future(
+            coordinator.commands.execute_action_group([action(u, "close")])
+        )
         for u in urls
     ]
     await asyncio.sleep(0)
-    assert coordinator.get_pending_actions_count() == 3
+    assert coordinator.commands.get_pending_actions_count() == 3
 
     hass.config_entries.async_update_entry(
         entry, options={CONF_QUEUE_DELAY: 0.0, CONF_MAX_ACTIONS: 2}
     )
     await hass.async_block_till_done()
-    assert coordinator.queue.settings.delay == 0.0
-    assert coordinator.queue.settings.max_actions == 2
+    assert coordinator.commands.queue.settings.delay == 0.0
+    assert coordinator.commands.queue.settings.max_actions == 2
 
-    await coordinator.flush_action_queue()
+    await coordinator.commands.flush_action_queue()
     exec_ids = await asyncio.gather(*calls)
     assert len(set(exec_ids)) == 1
     await sim.settle()
@@ -677,7 +681,7 @@ async def test_unload_sends_queued_commands_then_unregisters(
     coordinator = coordinator_of(entry)
     url = shutter(sim)
     call = asyncio.ensure_future(
-        coordinator.execute_action_group([action(url, "close")])
+        coordinator.commands.execute_action_group([action(url, "close")])
     )
     await asyncio.sleep(0)
     assert sim.stats.calls["exec/apply"] == 0
@@ -708,7 +712,7 @@ async def test_unload_after_a_new_login_unregisters_the_old_listener(
     entry = await setup_entry(hass, sim, monkeypatch)
     coordinator = coordinator_of(entry)
     sim.fail("exec/apply", "NOT_AUTHENTICATED")  # the client logs in again
-    await coordinator.execute_action_group([action(shutter(sim), "close")])
+    await coordinator.commands.execute_action_group([action(shutter(sim), "close")])
 
     assert await hass.config_entries.async_unload(entry.entry_id)
 
@@ -724,7 +728,9 @@ async def test_pending_actions_sensor(
     sensor = pending_sensor(hass)
     calls = [
         asyncio.ensure_future(
-            coordinator.execute_action_group([action(shutter(sim, n), "close")])
+            coordinator.commands.execute_action_group(
+                [action(shutter(sim, n), "close")]
+            )
         )
         for n in (1, 2)
     ]
@@ -732,7 +738,7 @@ async def test_pending_actions_sensor(
     await hass.async_block_till_done()  # the sensor is told
     assert hass.states.get(sensor).state == "2"
 
-    await coordinator.flush_action_queue()
+    await coordinator.commands.flush_action_queue()
     await asyncio.gather(*calls)
     assert hass.states.get(sensor).state == "0"
 
@@ -745,7 +751,7 @@ async def test_pending_actions_sensor_after_its_callers_gave_up(
     coordinator = coordinator_of(entry)
     sensor = pending_sensor(hass)
     call = asyncio.ensure_future(
-        coordinator.execute_action_group([action(shutter(sim), "close")])
+        coordinator.commands.execute_action_group([action(shutter(sim), "close")])
     )
     await asyncio.sleep(0)
     await hass.async_block_till_done()
@@ -753,7 +759,7 @@ async def test_pending_actions_sensor_after_its_callers_gave_up(
     call.cancel()
     await hass.async_block_till_done()
 
-    await coordinator.flush_action_queue()
+    await coordinator.commands.flush_action_queue()
     await hass.async_block_till_done()
 
     assert sim.stats.calls["exec/apply"] == 1

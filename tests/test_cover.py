@@ -39,6 +39,7 @@ from simulator.houses import (
     shutters_house,
 )
 from tests.conftest import shared_dumps
+from tests.gateway_setup import entity_of
 from tests.platforms import Gateway, gateway, snapshot_entities
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
@@ -70,7 +71,7 @@ def state_of(hass: HomeAssistant, entity_id: str) -> str:
 
 
 def entity(gw: Gateway, entity_id: str) -> OverkizBatchCover:
-    found = gw.coordinator.entities[entity_id]
+    found = entity_of(gw.hass, entity_id)
     assert isinstance(found, OverkizBatchCover)
     return found
 

@@ -126,7 +126,9 @@ async def _check_house_and_close_covers(
     for device in default_house()["devices"]:
         url = device["deviceURL"]
         if "#" not in url:
-            assert any(i == url or i.startswith(f"{url}_") for i in ids), url
+            assert any(i == url or i.startswith((f"{url}_", f"{url}-")) for i in ids), (
+                url
+            )
 
     # "Close all covers", as from the UI: every cover's command reaches the gateway.
     await hass.services.async_call(

@@ -47,7 +47,7 @@ async def test_entry_diagnostics(
     entry = await setup_entry(hass, sim, monkeypatch, **{CONF_MAX_ACTIONS: 12})
     coordinator = coordinator_of(entry)
     url = f"io://{sim.gateway_id}/1001"
-    await coordinator.execute_action_group(
+    await coordinator.commands.execute_action_group(
         [Action(device_url=url, commands=[Command(name="close")])]
     )
     await sim.settle()
@@ -72,7 +72,7 @@ async def test_device_diagnostics(
     entry = await setup_entry(hass, sim, monkeypatch, queue_delay=0.0)
     coordinator = coordinator_of(entry)
     url = f"io://{sim.gateway_id}/1001"
-    exec_id = await coordinator.execute_action_group(
+    exec_id = await coordinator.commands.execute_action_group(
         [Action(device_url=url, commands=[Command(name="setClosure", parameters=[50])])]
     )
     shutter = device_registry.async_get_device_by_identifier(

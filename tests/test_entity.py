@@ -44,10 +44,12 @@ async def test_entity_describes_its_device(
     assert probe.has_entity_name
     assert probe.device_info is not None
     assert probe.device_info["identifiers"] == {(DOMAIN, url)}
-    assert probe.device_info["via_device_id"] == probe.coordinator.gateway_device_id
+    assert (
+        probe.device_info["via_device_id"]
+        == probe.coordinator.devices.gateway_device_id
+    )
     assert probe.job_group is probe.coordinator.job_group
     assert probe.available
-    assert probe.coordinator.entities[probe.entity_id] is probe
 
 
 async def test_reject_mode_refuses_a_command_while_one_is_in_flight(
@@ -73,9 +75,9 @@ async def test_reject_mode_refuses_a_command_while_one_is_in_flight(
     url = probe.device_url
     assert sim.stats.device_commands[url] == [("close", []), ("stop", [])]
     # Accepted by the gateway: the entity takes commands again.
-    await probe.coordinator.flush_action_queue()
+    await probe.coordinator.commands.flush_action_queue()
     assert await asyncio.gather(
-        probe.async_execute("open"), probe.coordinator.flush_action_queue()
+        probe.async_execute("open"), probe.coordinator.commands.flush_action_queue()
     )
 
 
@@ -121,8 +123,8 @@ async def test_stop_goes_out_on_its_own_right_after_the_move(
     assert sim.stats.calls["exec/apply"] == 2
     # A command issued afterwards opens a new batch: it does not join the stop's.
     later = await started(asyncio.ensure_future(other.async_execute("open")))
-    assert probe.coordinator.get_pending_actions_count() == 1
-    await probe.coordinator.flush_action_queue()
+    assert probe.coordinator.commands.get_pending_actions_count() == 1
+    await probe.coordinator.commands.flush_action_queue()
     assert await later not in (close_id, stop_id)
     await sim.settle()
     assert sim.stats.device_commands[probe.device_url] == [("close", []), ("stop", [])]
@@ -155,7 +157,7 @@ async def test_command_waiting_for_the_guard_gives_up_after_a_stop(
     assert err.value.translation_key == "superseded_by_stop"
     # A command issued after the stop runs as usual.
     await asyncio.gather(
-        probe.async_execute("open"), probe.coordinator.flush_action_queue()
+        probe.async_execute("open"), probe.coordinator.commands.flush_action_queue()
     )
     await sim.settle()
     assert sim.stats.device_commands[probe.device_url] == [
@@ -178,7 +180,7 @@ async def test_busy_mode_is_read_at_each_call(
 
     with pytest.raises(HomeAssistantError, match="busy"):
         await probe.async_execute("open")
-    await probe.coordinator.flush_action_queue()
+    await probe.coordinator.commands.flush_action_queue()
     assert await first
 
 

@@ -19,14 +19,19 @@ from pyoverkiz.exceptions import NotAuthenticatedError, TooManyExecutionsError
 from pyoverkiz.models import Action, Command
 import pytest
 
+from custom_components.overkiz_batch import sender
 from custom_components.overkiz_batch.const import DOMAIN, EVENT_EXECUTION_FAILED
-from custom_components.overkiz_batch.coordinator import (
-    LOOKUP_RECHECK_DELAY,
-    OverkizBatchCoordinator,
-)
+from custom_components.overkiz_batch.coordinator import OverkizBatchCoordinator
 from custom_components.overkiz_batch.errors import ExecutionOutcomeUnknownError
+from custom_components.overkiz_batch.sender import LOOKUP_RECHECK_DELAY
 from simulator import GatewaySimulator
-from tests.gateway_setup import SimFactory, coordinator_of, poll, setup_entry
+from tests.gateway_setup import (
+    SimFactory,
+    coordinator_of,
+    entity_ids_of,
+    poll,
+    setup_entry,
+)
 
 pytestmark = pytest.mark.usefixtures("socket_enabled", "no_retry_waits")
 
@@ -52,7 +57,7 @@ async def close_cover_fails(
 ) -> HomeAssistantError:
     """Close the device's cover as a user would; return the error they get."""
     entity_id = next(
-        e for e, ent in coordinator.entities.items() if ent.device_url == url
+        e for e, device in entity_ids_of(hass, COVER_DOMAIN).items() if device == url
     )
     with pytest.raises(HomeAssistantError) as err:
         await hass.services.async_call(
@@ -94,10 +99,10 @@ async def test_lost_connection_runs_the_batch_once(
         hass, make_sim, monkeypatch, local_history=local_history
     )
     waits: list[float] = []
-    monkeypatch.setattr(coordinator, "sleep", _record(waits))
+    monkeypatch.setattr(sender, "sleep", _record(waits))
     sim.drop("exec/apply", after=after)  # after: the gateway took it
 
-    exec_id = await coordinator.execute_action_group(close(url))
+    exec_id = await coordinator.commands.execute_action_group(close(url))
     await sim.settle()
 
     assert sim.stats.calls["exec/apply"] == sends
@@ -128,10 +133,10 @@ async def test_batch_registered_late_after_a_drop_is_not_sent_again(
         return listed if len(asked) > 1 else []
 
     monkeypatch.setattr(client, "get_current_executions", not_yet_listed)
-    monkeypatch.setattr(coordinator, "sleep", _record([]))
+    monkeypatch.setattr(sender, "sleep", _record([]))
     sim.drop("exec/apply", after=True)
 
-    exec_id = await coordinator.execute_action_group(close(url))
+    exec_id = await coordinator.commands.execute_action_group(close(url))
     await sim.settle()
 
     assert len(asked) == 2  # looked again after the wait
@@ -202,7 +207,7 @@ async def test_lost_answer_of_a_finished_batch_is_found_in_history(
     monkeypatch.setattr(client, "get_current_executions", after_the_end)
     sim.drop("exec/apply", after=True)
 
-    exec_id = await coordinator.execute_action_group(close(url))
+    exec_id = await coordinator.commands.execute_action_group(close(url))
 
     assert sim.stats.calls["exec/apply"] == 1
     assert exec_id in {e.id for e in sim.core.history}
@@ -237,7 +242,7 @@ async def test_timeout_is_not_sent_again(
     monkeypatch.setattr(coordinator.client, "execute_action_group", times_out)
 
     with pytest.raises(ExecutionOutcomeUnknownError):
-        await coordinator.execute_action_group(close(url))
+        await coordinator.commands.execute_action_group(close(url))
     assert sim.stats.calls["exec/current"] == 1  # asked, found nothing
 
 
@@ -258,7 +263,7 @@ async def test_refused_connection_is_tried_again_but_never_looked_up(
     await sim.stop()  # nothing listens on its port: the connection is refused
 
     with pytest.raises(ClientConnectorError):
-        await coordinator.execute_action_group(close(url))
+        await coordinator.commands.execute_action_group(close(url))
     assert len(sent) == 3
     assert all(address.endswith("/exec/apply") for address in sent)
 
@@ -312,9 +317,11 @@ async def test_execution_that_failed_unseen_is_reported_from_history(
     events: list[Event] = []
     hass.bus.async_listen(EVENT_EXECUTION_FAILED, events.append)
 
-    first = await coordinator.execute_action_group(close(url), entity_id="cover.x")
+    first = await coordinator.commands.execute_action_group(
+        close(url), entity_id="cover.x"
+    )
     sim.expire_listener()
-    second = await coordinator.execute_action_group(
+    second = await coordinator.commands.execute_action_group(
         [Action(device_url=url, commands=[Command(name="open")])]
     )  # cancels the first
     await poll(hass, coordinator)
@@ -338,7 +345,7 @@ async def test_listener_replaced_by_a_login_is_unregistered(
     sim, coordinator, url = await start(hass, make_sim, monkeypatch)
     sim.fail("exec/apply", "NOT_AUTHENTICATED")  # pyoverkiz logs in again
 
-    await coordinator.execute_action_group(close(url))
+    await coordinator.commands.execute_action_group(close(url))
     await sim.settle()
     await poll(hass, coordinator)
 
@@ -353,7 +360,7 @@ async def test_execution_ended_unseen_and_forgotten_by_the_gateway_is_dropped(
     sim, coordinator, url = await start(hass, make_sim, monkeypatch)
     events: list[Event] = []
     hass.bus.async_listen(EVENT_EXECUTION_FAILED, events.append)
-    exec_id = await coordinator.execute_action_group(close(url))
+    exec_id = await coordinator.commands.execute_action_group(close(url))
     sim.expire_listener()
     await sim.settle()
     sim.core.history.clear()
@@ -376,7 +383,7 @@ async def test_execution_ended_unseen_on_a_gateway_without_history(
     )
     events: list[Event] = []
     hass.bus.async_listen(EVENT_EXECUTION_FAILED, events.append)
-    exec_id = await coordinator.execute_action_group(close(url))
+    exec_id = await coordinator.commands.execute_action_group(close(url))
     sim.expire_listener()
     await sim.settle()
 

@@ -31,7 +31,7 @@ from custom_components.overkiz_batch import action_queue
 from custom_components.overkiz_batch.const import DOMAIN
 from custom_components.overkiz_batch.coordinator import OverkizBatchCoordinator
 from simulator import GatewaySimulator, shutters_house
-from tests.gateway_setup import SimFactory, setup_entry
+from tests.gateway_setup import SimFactory, entity_ids_of, setup_entry
 
 pytestmark = pytest.mark.usefixtures(
     "socket_enabled", "no_retry_waits", "instant_queue_retries"
@@ -107,11 +107,8 @@ async def start_covers(
         sim = await make_sim(house=shutters_house(SHUTTERS), mode=mode)
         entry = await setup_entry(hass, sim, monkeypatch)
         assert entry.state is ConfigEntryState.LOADED
-        coordinator: OverkizBatchCoordinator = entry.runtime_data
         urls = list(sim.device_urls)
-        by_url = {
-            entity.device_url: eid for eid, entity in coordinator.entities.items()
-        }
+        by_url = {url: eid for eid, url in entity_ids_of(hass, "cover").items()}
         covers = Covers(hass, sim, entry, [by_url[url] for url in urls], urls)
         started.append(covers)
         return covers
@@ -183,7 +180,7 @@ async def check_unload_clean(covers: Covers) -> None:
     assert await covers.hass.config_entries.async_unload(covers.entry.entry_id)
     await covers.hass.async_block_till_done()
     assert covers.entry.state is ConfigEntryState.NOT_LOADED
-    assert coordinator.get_pending_actions_count() == 0
+    assert coordinator.commands.get_pending_actions_count() == 0
     assert ours_running() == []
     assert covers.sim.core.listeners == {}
     assert covers.sim.running_executions == 0

@@ -55,6 +55,7 @@ def census(devices: set[str], **enabled: int) -> Census:
         enabled=Counter(enabled),
         disabled=Counter(sensor=2),
         devices=devices,
+        unique_ids={"sensor": {f"{url}-core:TemperatureState" for url in devices}},
     )
 
 
@@ -70,8 +71,8 @@ def test_report_marks_what_we_miss() -> None:
     assert result.short_platforms() == ["sensor"]
     text = parity.report([result])
     assert "| house | 2 | 2 | 1 **(-1)** | 4 | 3 **<** | sensor |" in text
-    assert "| sensor | 3 (+2) | 1 (+2) **<** |" in text
-    assert "| switch | 0 | 1 |" in text
+    assert "| sensor | 3 (+2) | 1 (+2) **<** | 1/2 |" in text
+    assert "| switch | 0 | 1 |  |" in text
     assert "- `io://b` B (y)" in text
 
 

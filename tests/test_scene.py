@@ -176,7 +176,9 @@ async def test_back_pressure_gives_up_after_the_deadline(
     with pytest.raises(HomeAssistantError) as err:
         await activate(hass, SCENE_CLOSE_ALL)
     assert err.value.translation_key == "rate_limited"
-    assert fake_time.now == pytest.approx(coordinator.queue.settings.retry_deadline)
+    assert fake_time.now == pytest.approx(
+        coordinator.commands.queue.settings.retry_deadline
+    )
     assert sim.stats.executions_accepted == 0
 
 

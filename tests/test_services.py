@@ -91,6 +91,51 @@ async def test_execute_command_on_device(
     assert sim.stats.device_commands[by_id] == [("setClosure", [7])]
 
 
+async def test_execute_command_on_several_targets_runs_once_per_device(
+    hass: HomeAssistant,
+    sim: GatewaySimulator,
+    monkeypatch: pytest.MonkeyPatch,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """A device named twice (by itself and by an entity) runs the command once."""
+    entry = await setup_entry(hass, sim, monkeypatch)
+    probe, other = await add_probes(hass, entry, 1, 2)
+    device = device_registry.async_get_device_by_identifier(
+        (DOMAIN, probe.device_url), entry.entry_id
+    )
+    assert device is not None
+
+    response = await execute(
+        hass,
+        entity_id=[probe.entity_id, other.entity_id],
+        device_id=device.id,
+        command="setClosure",
+        parameters=[30],
+    )
+
+    exec_ids = response["exec_ids"]
+    assert isinstance(exec_ids, dict)
+    assert set(exec_ids) == {probe.device_url, other.device_url}
+    assert len(set(exec_ids.values())) == 1  # issued together: one execution
+    await sim.settle()
+    for url in (probe.device_url, other.device_url):
+        assert sim.stats.device_commands[url] == [("setClosure", [30])]
+
+
+async def test_execute_command_refuses_all_targets_when_one_is_bad(
+    hass: HomeAssistant, sim: GatewaySimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = await setup_entry(hass, sim, monkeypatch)
+    probe, light = await add_probes(hass, entry, 1, 2001)  # light: no close
+
+    with pytest.raises(ServiceValidationError) as err:
+        await execute(
+            hass, entity_id=[probe.entity_id, light.entity_id], command="close"
+        )
+    assert err.value.translation_key == "unknown_command"
+    assert sim.stats.calls["exec/apply"] == 0
+
+
 async def test_execute_command_on_multi_part_device_targets_its_main_part(
     hass: HomeAssistant,
     sim: GatewaySimulator,
@@ -126,6 +171,10 @@ async def test_execute_command_on_multi_part_device_targets_its_main_part(
         ({"entity_id": "cover.not_ours", "command": "close"}, "unknown_entity"),
         ({"device_url": "io://0000-0000-0000/1", "command": "close"}, "unknown_device"),
         ({"device_id": "no-such-device", "command": "close"}, "unknown_device"),
+        ({"device_url": "", "command": "close"}, "empty_device_url"),
+        ({"device_url": "  ", "command": "close"}, "empty_device_url"),
+        ({"entity_id": "all", "command": "close"}, "one_target"),
+        ({"area_id": "kitchen", "command": "close"}, "one_target"),
     ],
 )
 async def test_execute_command_validation(
@@ -149,7 +198,7 @@ async def test_execute_command_on_gateway_device_is_refused(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     entry = await setup_entry(hass, sim, monkeypatch)
-    gateway = coordinator_of(entry).gateway_device_id
+    gateway = coordinator_of(entry).devices.gateway_device_id
     with pytest.raises(ServiceValidationError) as err:
         await execute(hass, device_id=gateway, command="close")
     assert err.value.translation_key == "unknown_device"
@@ -199,7 +248,7 @@ async def test_flush_queue_one_gateway_or_all(
     def queue(index: int) -> asyncio.Future[str]:
         url = f"io://{sims[index].gateway_id}/1001"
         return asyncio.ensure_future(
-            coordinators[index].execute_action_group(
+            coordinators[index].commands.execute_action_group(
                 [Action(device_url=url, commands=[Command(name="close")])]
             )
         )
@@ -214,7 +263,7 @@ async def test_flush_queue_one_gateway_or_all(
     )
     assert first[0].done()
     assert not first[1].done()
-    assert coordinators[1].get_pending_actions_count() == 1
+    assert coordinators[1].commands.get_pending_actions_count() == 1
 
     second = queue(0)
     await asyncio.sleep(0)
@@ -254,10 +303,9 @@ def test_every_core_error_is_translated() -> None:
         "exceptions"
     ]
     used: set[str] = set()
-    for module in ("errors", "coordinator", "services", "__init__", "entity"):
-        source = (INTEGRATION / f"{module}.py").read_text()
-        used |= set(re.findall(r'translation_key="(\w+)"', source))
-        used |= set(re.findall(r'key = "(\w+)"', source))
-        used |= set(re.findall(r'_validation_error\(\s*"(\w+)"', source))
+    for source in (path.read_text() for path in INTEGRATION.glob("*.py")):
+        used |= set(re.findall(r'DOMAIN,\s*translation_key="(\w+)"', source))
+        used |= set(re.findall(r' key = "(\w+)"', source))
+        used |= set(re.findall(r'validation_error\(\s*"(\w+)"', source))
     assert used
     assert used <= set(messages)

@@ -120,7 +120,7 @@ async def test_real_setups(
 ) -> None:
     async with gateway(hass, Platform.SWITCH, house=str(dump)) as gw:
         expected = {
-            d.device_url
+            f"{d.device_url}-OnOff"
             for d in gw.coordinator.data.values()
             if str(d.ui_class) == "OnOff"
         }

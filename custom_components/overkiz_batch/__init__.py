@@ -10,8 +10,16 @@ from homeassistant.helpers import config_validation as cv
 from .client import create_client
 from .const import DOMAIN, PLATFORMS
 from .coordinator import OverkizBatchConfigEntry, OverkizBatchCoordinator
-from .errors import AUTH_ERRORS, TRANSIENT_ERRORS
+from .errors import AUTH_ERRORS, TRANSIENT_ERRORS, error_detail
+from .logs import own_requests
+from .migration import async_migrate_unique_ids
+from .repairs import (
+    async_check_coexistence,
+    async_clear_issue,
+    async_follow_coexistence,
+)
 from .services import async_setup_services
+from .takeover import async_give_back, async_take_over_if_asked
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -21,8 +29,9 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the services, once for every gateway."""
+    """Register the services, once for every gateway; watch for coexistence."""
     async_setup_services(hass)
+    async_follow_coexistence(hass)
     return True
 
 
@@ -30,6 +39,8 @@ async def async_setup_entry(
     hass: HomeAssistant, entry: OverkizBatchConfigEntry
 ) -> bool:
     """Log in, read the gateway's setup and start following its events."""
+    own_requests()
+    async_migrate_unique_ids(hass, entry)
     client = create_client(hass, entry.data)
     try:
         await client.login()  # registers the event listener
@@ -44,7 +55,7 @@ async def async_setup_entry(
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
             translation_key="cannot_connect_setup",
-            translation_placeholders={"error": str(err) or type(err).__name__},
+            translation_placeholders={"error": error_detail(err)},
         ) from err
 
     coordinator = OverkizBatchCoordinator(hass, entry, client, setup)
@@ -55,7 +66,9 @@ async def async_setup_entry(
         await coordinator.async_unload()
         raise
 
-    coordinator.async_register_devices()
+    # Before our devices and entities are registered: they find the moved ones.
+    await async_take_over_if_asked(hass, entry, client, setup)
+    coordinator.devices.async_register(coordinator.gateway_id, coordinator.gateway)
     # Poll the listener even when no entity listens: executions, device events
     # and the listener's own life depend on it.
     entry.async_on_unload(coordinator.async_add_listener(lambda: None))
@@ -76,6 +89,7 @@ async def async_setup_entry(
             entry.runtime_data.async_apply_options()
 
     entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
+    async_check_coexistence(hass)
     return True
 
 
@@ -86,3 +100,11 @@ async def async_unload_entry(
     if unloaded := await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
         await entry.runtime_data.async_unload()
     return unloaded
+
+
+async def async_remove_entry(
+    hass: HomeAssistant, entry: OverkizBatchConfigEntry
+) -> None:
+    """Give a taken-over gateway back to overkiz; forget the entry's issue."""
+    async_clear_issue(hass, entry)
+    await async_give_back(hass, entry)

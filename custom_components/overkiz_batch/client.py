@@ -32,11 +32,13 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping
 
     from homeassistant.core import HomeAssistant
-    from pyoverkiz.models import Action, ServerConfig
+    from pyoverkiz.models import Action
 
-# The cloud servers a user can pick, by hub key. A mutable copy of pyoverkiz's
-# read-only mapping, so tests can point a hub at the simulator.
-SERVERS: dict[str, ServerConfig] = dict(SUPPORTED_SERVERS)
+
+def hub_names() -> dict[str, str]:
+    """Return the cloud servers a user can pick: hub key to display name."""
+    return {key: server.name for key, server in SUPPORTED_SERVERS.items()}
+
 
 # Hubs whose gateways also offer the local API (TaHoma developer mode).
 LOCAL_API_HUBS: Final[frozenset[str]] = frozenset(
@@ -128,7 +130,7 @@ def create_client(hass: HomeAssistant, data: Mapping[str, Any]) -> BatchClient:
             verify_ssl=verify_ssl,
         )
     return BatchClient(
-        server=SERVERS[data[CONF_HUB]],
+        server=SUPPORTED_SERVERS[data[CONF_HUB]],
         credentials=UsernamePasswordCredentials(
             data[CONF_USERNAME], data[CONF_PASSWORD]
         ),

@@ -1,31 +1,23 @@
-"""Heaters: Atlantic pilot-wire and setpoint heaters, thermostatic valves."""
+"""Heating and ventilation: every Overkiz family Home Assistant can run as climate.
+
+A device is matched by its widget; families whose tables cannot say everything
+have an entity class of their own on top of the shared one.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from homeassistant.components.climate import ClimateEntity
-from homeassistant.components.climate.const import (
-    ClimateEntityFeature,
-    HVACAction,
-    HVACMode,
+from .climate_atlantic import (
+    HEAT_RECOVERY_VENTILATION,
+    TOWEL_DRYER,
+    TowelDryerClimate,
+    VentilationClimate,
 )
-from homeassistant.const import ATTR_TEMPERATURE, UnitOfTemperature
-from pyoverkiz.enums import OverkizState
-
-from .climate_descriptions import (
-    CLIMATE_DESCRIPTIONS,
-    TEMPERATURE_SENSOR_INDEX,
-    OverkizClimateDescription,
-)
+from .climate_descriptions import CLIMATE_DESCRIPTIONS, OverkizClimateDescription
+from .climate_entity import OverkizBatchClimate
+from .climate_somfy import SOMFY_THERMOSTAT, SomfyThermostatClimate
 from .entity import async_add_device_entities
-from .platform_entity import (
-    OverkizBatchDeviceEntity,
-    as_float,
-    as_str,
-    state_value,
-    validation_error,
-)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -39,150 +31,28 @@ if TYPE_CHECKING:
 # The guards govern concurrency, not Home Assistant's semaphore.
 PARALLEL_UPDATES = 0
 
+type Family = tuple[type[OverkizBatchClimate], OverkizClimateDescription]
+
+FAMILIES: dict[str, Family] = {
+    **{key: (OverkizBatchClimate, d) for key, d in CLIMATE_DESCRIPTIONS.items()},
+    TOWEL_DRYER.key: (TowelDryerClimate, TOWEL_DRYER),
+    HEAT_RECOVERY_VENTILATION.key: (VentilationClimate, HEAT_RECOVERY_VENTILATION),
+    SOMFY_THERMOSTAT.key: (SomfyThermostatClimate, SOMFY_THERMOSTAT),
+}
+
 
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: OverkizBatchConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a climate entity for every supported heater, now and when one appears."""
+    """Add a climate entity for every supported device, now and when one appears."""
     async_add_device_entities(entry, async_add_entities, _climates_of)
 
 
 def _climates_of(
     coordinator: OverkizBatchCoordinator, device: Device
 ) -> Iterator[OverkizBatchClimate]:
-    if (description := CLIMATE_DESCRIPTIONS.get(str(device.widget))) is not None:
-        yield OverkizBatchClimate(coordinator, device.device_url, description)
-
-
-class OverkizBatchClimate(OverkizBatchDeviceEntity, ClimateEntity):
-    """An Overkiz heater or valve, driven by its description."""
-
-    entity_description: OverkizClimateDescription
-    _attr_temperature_unit = UnitOfTemperature.CELSIUS
-
-    def __init__(
-        self,
-        coordinator: OverkizBatchCoordinator,
-        device_url: str,
-        description: OverkizClimateDescription,
-    ) -> None:
-        """Offer the modes, presets and setpoint the description and device have."""
-        super().__init__(coordinator, device_url, description)
-        desc = description
-        if desc.fixed_hvac_mode is not None:
-            self._attr_hvac_modes = [desc.fixed_hvac_mode]
-        else:
-            self._attr_hvac_modes = [
-                mode
-                for mode, (command, _) in desc.hvac_commands.items()
-                if self.supports(command)
-            ]
-        self._attr_preset_modes = (
-            list(desc.presets.values()) if self.supports(desc.preset_command) else []
-        )
-        features = ClimateEntityFeature(0)
-        if self._attr_preset_modes:
-            features |= ClimateEntityFeature.PRESET_MODE
-        if desc.target_temperature_state and self.supports(desc.temperature_command):
-            features |= ClimateEntityFeature.TARGET_TEMPERATURE
-        if HVACMode.OFF in self._attr_hvac_modes:
-            features |= ClimateEntityFeature.TURN_OFF | ClimateEntityFeature.TURN_ON
-        self._attr_supported_features = features
-
-    @property
-    def min_temp(self) -> float:
-        """Return the lowest setpoint the device accepts."""
-        value = as_float(self.state_of(self.entity_description.min_temp_state))
-        return self.entity_description.min_temp if value is None else value
-
-    @property
-    def max_temp(self) -> float:
-        """Return the highest setpoint the device accepts."""
-        value = as_float(self.state_of(self.entity_description.max_temp_state))
-        return self.entity_description.max_temp if value is None else value
-
-    @property
-    def hvac_mode(self) -> HVACMode | None:
-        """Return the mode the device is in (None for a value we do not know)."""
-        desc = self.entity_description
-        if desc.fixed_hvac_mode is not None:
-            return desc.fixed_hvac_mode
-        value = as_str(self.state_of(desc.hvac_state))
-        return None if value is None else desc.hvac_modes.get(value)
-
-    @property
-    def hvac_action(self) -> HVACAction | None:
-        """Return what the device is doing, when it says."""
-        desc = self.entity_description
-        value = as_str(self.state_of(desc.hvac_action_state))
-        return None if value is None else desc.hvac_actions.get(value)
-
-    @property
-    def preset_mode(self) -> str | None:
-        """Return the current preset (None when off or unknown)."""
-        desc = self.entity_description
-        value = as_str(self.state_of(desc.preset_state))
-        return None if value is None else desc.presets.get(value)
-
-    @property
-    def target_temperature(self) -> float | None:
-        """Return the setpoint."""
-        return as_float(self.state_of(self.entity_description.target_temperature_state))
-
-    @property
-    def current_temperature(self) -> float | None:
-        """Return the room temperature from the device's sensor (``#2``)."""
-        return as_float(
-            state_value(
-                self.linked_device(TEMPERATURE_SENSOR_INDEX),
-                OverkizState.CORE_TEMPERATURE,
-            )
-        )
-
-    async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
-        """Switch the device to a mode."""
-        desc = self.entity_description
-        if hvac_mode == desc.fixed_hvac_mode:
-            return
-        if hvac_mode not in self.hvac_modes:
-            raise validation_error("unsupported_hvac_mode", hvac_mode=hvac_mode)
-        command, parameter = desc.hvac_commands[hvac_mode]
-        await self.async_execute(self.command(command, parameter))
-
-    async def async_set_preset_mode(self, preset_mode: str) -> None:
-        """Apply a preset."""
-        desc = self.entity_description
-        value = next((v for v, p in desc.presets.items() if p == preset_mode), None)
-        if value is None or desc.preset_command is None:
-            raise validation_error("unsupported_preset_mode", preset_mode=preset_mode)
-        if value == desc.manual_preset:
-            # A manual derogation needs a temperature: keep the current target.
-            if (target := self.target_temperature) is None:
-                raise validation_error("unsupported_preset_mode", preset_mode=value)
-            await self._async_set_target(target)
-            return
-        await self.async_execute(
-            self.command(desc.preset_command, value, *desc.preset_args)
-        )
-
-    async def async_set_temperature(self, **kwargs: Any) -> None:
-        """Change the setpoint, within the device's range."""
-        temperature = as_float(kwargs.get(ATTR_TEMPERATURE))
-        if temperature is None or not self.min_temp <= temperature <= self.max_temp:
-            raise validation_error(
-                "temperature_out_of_range",
-                temperature=kwargs.get(ATTR_TEMPERATURE),
-                min_temp=self.min_temp,
-                max_temp=self.max_temp,
-            )
-        await self._async_set_target(temperature)
-
-    async def _async_set_target(self, temperature: float) -> None:
-        desc = self.entity_description
-        if desc.temperature_command is None:
-            raise validation_error("unsupported_preset_mode", preset_mode="manual")
-        await self.async_execute(
-            self.command(desc.temperature_command, temperature, *desc.temperature_args)
-        )
+    if (family := FAMILIES.get(str(device.widget))) is not None:
+        entity_class, description = family
+        yield entity_class(coordinator, device.device_url, description)

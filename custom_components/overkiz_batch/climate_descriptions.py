@@ -7,13 +7,14 @@ one mode.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from homeassistant.components.climate import ClimateEntityDescription
 from homeassistant.components.climate.const import (
     PRESET_AWAY,
+    PRESET_BOOST,
     PRESET_COMFORT,
     PRESET_ECO,
     HVACAction,
@@ -28,6 +29,9 @@ PRESET_COMFORT_1 = "comfort-1"
 PRESET_COMFORT_2 = "comfort-2"
 PRESET_FROST_PROTECTION = "frost_protection"
 PRESET_MANUAL = "manual"
+PRESET_AUTO = "auto"
+PRESET_PROG = "prog"
+PRESET_EXTERNAL = "external"
 
 # Temperature derogations last until the user changes them again.
 FURTHER_NOTICE = "further_notice"
@@ -58,8 +62,13 @@ class OverkizClimateDescription(ClimateEntityDescription):
 
     ``hvac_modes`` maps device values of ``hvac_state`` to modes;
     ``hvac_commands`` says what to send for each mode. Presets likewise, sent
-    with ``preset_command(value, *preset_args)``. Setting ``manual_preset``
-    sends a temperature derogation at the current target instead.
+    with ``preset_command(value, *preset_args)``, unless ``preset_commands``
+    names another command and value for a preset. ``mode_presets`` maps values
+    of ``hvac_state`` to presets, for when ``preset_state`` tells none.
+    Setting ``manual_preset`` sends a temperature derogation at the current
+    target instead. In the auto mode the setpoint
+    may live elsewhere (``auto_target_temperature_state``, changed with
+    ``auto_temperature_command``).
     """
 
     name: str | None = None  # the device's main feature
@@ -74,14 +83,49 @@ class OverkizClimateDescription(ClimateEntityDescription):
     presets: Mapping[str, str] = MappingProxyType({})
     preset_command: str | None = None
     preset_args: tuple[str, ...] = ()
+    preset_commands: Mapping[str, tuple[str, str]] = MappingProxyType({})
+    mode_presets: Mapping[str, str] = MappingProxyType({})
     manual_preset: str | None = None
     target_temperature_state: str | None = None
     temperature_command: str | None = None
     temperature_args: tuple[str, ...] = ()
+    auto_target_temperature_state: str | None = None
+    auto_temperature_command: str | None = None
     min_temp_state: str | None = None
     max_temp_state: str | None = None
     min_temp: float = 7.0
     max_temp: float = 28.0
+    temperature_sensor_index: int = TEMPERATURE_SENSOR_INDEX
+
+
+# Thermostatic valves (and thermostats of the same kind): always heating;
+# presets are derogations.
+_VALVE = OverkizClimateDescription(
+    key=UIWidget.VALVE_HEATING_TEMPERATURE_INTERFACE,
+    fixed_hvac_mode=HVACMode.HEAT,
+    hvac_action_state=OverkizState.CORE_OPEN_CLOSED_VALVE,
+    hvac_actions=_frozen({"open": HVACAction.HEATING, "closed": HVACAction.IDLE}),
+    preset_state=OverkizState.IO_DEROGATION_HEATING_MODE,
+    presets=_frozen(
+        {
+            "away": PRESET_AWAY,
+            "comfort": PRESET_COMFORT,
+            "eco": PRESET_ECO,
+            "frostprotection": PRESET_FROST_PROTECTION,
+            "manual": PRESET_MANUAL,
+        }
+    ),
+    preset_command=OverkizCommand.SET_DEROGATION,
+    preset_args=(FURTHER_NOTICE,),
+    manual_preset="manual",
+    target_temperature_state=OverkizState.CORE_TARGET_TEMPERATURE,
+    temperature_command=OverkizCommand.SET_DEROGATION,
+    temperature_args=(FURTHER_NOTICE,),
+    min_temp_state=OverkizState.CORE_MIN_SETPOINT,
+    max_temp_state=OverkizState.CORE_MAX_SETPOINT,
+    min_temp=5.0,
+    max_temp=26.0,
+)
 
 
 CLIMATE_DESCRIPTIONS: dict[str, OverkizClimateDescription] = {
@@ -135,40 +179,29 @@ CLIMATE_DESCRIPTIONS: dict[str, OverkizClimateDescription] = {
                 }
             ),
             preset_state=OverkizState.IO_TARGET_HEATING_LEVEL,
-            presets=HEATING_LEVEL_PRESETS,
+            presets=_frozen({**HEATING_LEVEL_PRESETS, "boost": PRESET_BOOST}),
             preset_command=OverkizCommand.SET_HEATING_LEVEL,
-            target_temperature_state=OverkizState.CORE_TARGET_TEMPERATURE,
-            temperature_command=OverkizCommand.SET_TARGET_TEMPERATURE,
-            max_temp_state=OverkizState.CORE_MAXIMUM_TARGET_TEMPERATURE,
-        ),
-        # Thermostatic valve: always heating; presets are derogations.
-        OverkizClimateDescription(
-            key=UIWidget.VALVE_HEATING_TEMPERATURE_INTERFACE,
-            fixed_hvac_mode=HVACMode.HEAT,
-            hvac_action_state=OverkizState.CORE_OPEN_CLOSED_VALVE,
-            hvac_actions=_frozen(
-                {"open": HVACAction.HEATING, "closed": HVACAction.IDLE}
-            ),
-            preset_state=OverkizState.IO_DEROGATION_HEATING_MODE,
-            presets=_frozen(
+            preset_commands=_frozen(
                 {
-                    "away": PRESET_AWAY,
-                    "comfort": PRESET_COMFORT,
-                    "eco": PRESET_ECO,
-                    "frostprotection": PRESET_FROST_PROTECTION,
-                    "manual": PRESET_MANUAL,
+                    PRESET_AUTO: (OverkizCommand.SET_OPERATING_MODE, "auto"),
+                    PRESET_PROG: (OverkizCommand.SET_OPERATING_MODE, "internal"),
+                    PRESET_EXTERNAL: (OverkizCommand.SET_SCHEDULING_TYPE, "external"),
                 }
             ),
-            preset_command=OverkizCommand.SET_DEROGATION,
-            preset_args=(FURTHER_NOTICE,),
-            manual_preset="manual",
+            mode_presets=_frozen(
+                {
+                    "auto": PRESET_AUTO,
+                    "internal": PRESET_PROG,
+                    "external": PRESET_EXTERNAL,
+                }
+            ),
             target_temperature_state=OverkizState.CORE_TARGET_TEMPERATURE,
-            temperature_command=OverkizCommand.SET_DEROGATION,
-            temperature_args=(FURTHER_NOTICE,),
-            min_temp_state=OverkizState.CORE_MIN_SETPOINT,
-            max_temp_state=OverkizState.CORE_MAX_SETPOINT,
-            min_temp=5.0,
-            max_temp=26.0,
+            temperature_command=OverkizCommand.SET_TARGET_TEMPERATURE,
+            auto_target_temperature_state=OverkizState.IO_EFFECTIVE_TEMPERATURE_SETPOINT,
+            auto_temperature_command=OverkizCommand.SET_DEROGATED_TARGET_TEMPERATURE,
+            max_temp_state=OverkizState.CORE_MAXIMUM_TARGET_TEMPERATURE,
         ),
+        _VALVE,
+        replace(_VALVE, key=UIWidget.THERMOSTAT_HEATING_TEMPERATURE_INTERFACE),
     )
 }

@@ -18,7 +18,6 @@ from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
     ConfigEntry,
     ConfigEntryState,
-    ConfigFlow,
     ConfigFlowResult,
 )
 from homeassistant.const import (
@@ -37,7 +36,7 @@ from homeassistant.helpers.selector import (
 import probatio as vol
 from pyoverkiz.enums import Server
 
-from .client import LOCAL_API_HUBS, LOCAL_ONLY_HUBS, SERVERS
+from .client import LOCAL_API_HUBS, LOCAL_ONLY_HUBS, hub_names
 from .connection import (
     AUTH_ERROR_KEYS,
     FoundGateway,
@@ -55,6 +54,7 @@ from .const import (
 )
 from .discovery import default_host, dhcp_gateway_id, moved_host, zeroconf_host
 from .options_flow import OverkizBatchOptionsFlow
+from .takeover_flow import TakeOverFlow
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -102,7 +102,7 @@ def _kept(user_input: Mapping[str, Any], errors: Mapping[str, str]) -> dict[str,
     return kept
 
 
-class OverkizBatchConfigFlow(ConfigFlow, domain=DOMAIN):
+class OverkizBatchConfigFlow(TakeOverFlow, domain=DOMAIN):
     """Set up one Overkiz gateway per config entry."""
 
     VERSION = 1
@@ -137,7 +137,7 @@ class OverkizBatchConfigFlow(ConfigFlow, domain=DOMAIN):
                 return await self.async_step_local_or_cloud()
             return await self.async_step_cloud()
 
-        hubs = {key: server.name for key, server in SERVERS.items()}
+        hubs = hub_names()
         return self.async_show_form(
             step_id="user",
             data_schema=vol.Schema(
@@ -247,10 +247,11 @@ class OverkizBatchConfigFlow(ConfigFlow, domain=DOMAIN):
         """Make the entry for one gateway, unless it has one already."""
         await self.async_set_unique_id(gateway_id, raise_on_progress=False)
         self._abort_if_unique_id_configured()
-        return self.async_create_entry(
-            title=self._gateways[gateway_id].title,
-            data={**self._data, CONF_GATEWAY_ID: gateway_id},
-        )
+        title = self._gateways[gateway_id].title
+        data = {**self._data, CONF_GATEWAY_ID: gateway_id}
+        if (take_over := await self.async_offer_take_over(title, data)) is not None:
+            return take_over
+        return self.async_create_entry(title=title, data=data)
 
     @callback
     def _async_update_entry(self) -> ConfigFlowResult:

@@ -24,6 +24,7 @@ from pyoverkiz.exceptions import (
 
 from .client import create_client
 from .const import API_TYPE_LOCAL, CONF_API_TYPE
+from .logs import own_requests
 from .naming import entry_title, gateway_name, home_name
 
 if TYPE_CHECKING:
@@ -83,6 +84,7 @@ async def async_find_gateways(
 
     The setup is read rather than the gateway list alone: it names the home.
     """
+    own_requests()
     client = create_client(hass, data)
     # No listener is registered; the session was made for this try alone, so it
     # is let go now rather than kept until Home Assistant stops. detach(), as

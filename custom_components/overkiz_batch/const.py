@@ -10,11 +10,17 @@ from homeassistant.const import Platform
 DOMAIN: Final = "overkiz_batch"
 
 PLATFORMS: Final = [
+    Platform.ALARM_CONTROL_PANEL,
+    Platform.BINARY_SENSOR,
     Platform.CLIMATE,
     Platform.COVER,
+    Platform.LIGHT,
+    Platform.LOCK,
     Platform.SCENE,
     Platform.SENSOR,
+    Platform.SIREN,
     Platform.SWITCH,
+    Platform.WATER_HEATER,
 ]
 
 # Config entry data.
@@ -69,7 +75,9 @@ ATTR_DEVICE_URL: Final = "device_url"
 ATTR_COMMAND: Final = "command"
 ATTR_PARAMETERS: Final = "parameters"
 ATTR_EXEC_ID: Final = "exec_id"
+ATTR_EXEC_IDS: Final = "exec_ids"  # by device URL, when several are targeted
 ATTR_FAILURE_TYPE: Final = "failure_type"
 
-# Commands that are never held behind a busy device's guard.
+# Stop-like commands: never held behind a busy device's guard, never merged with
+# other commands (a stop merged after a move would follow it and do nothing).
 STOP_COMMANDS: Final = frozenset({"stop", "stopIdentify"})

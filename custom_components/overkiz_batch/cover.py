@@ -19,13 +19,9 @@ from .cover_descriptions import (
     LOW_SPEED_COMMAND,
     OverkizCoverDescription,
 )
-from .entity import async_add_device_entities
-from .platform_entity import (
-    OverkizBatchDeviceEntity,
-    as_int,
-    as_str,
-    validation_error,
-)
+from .entity import OverkizBatchEntity, async_add_device_entities
+from .states import as_int, as_str
+from .validation import validation_error
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -91,7 +87,7 @@ def _closed_from_state(value: str | None) -> bool | None:
     return value == OverkizCommandParam.CLOSED
 
 
-class OverkizBatchCover(OverkizBatchDeviceEntity, CoverEntity):
+class OverkizBatchCover(OverkizBatchEntity, CoverEntity):
     """An Overkiz cover; position 0 is closed, 100 open."""
 
     entity_description: OverkizCoverDescription

@@ -12,7 +12,7 @@ from homeassistant.components.diagnostics import REDACTED, async_redact_data
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_TOKEN, CONF_USERNAME
 
 from .const import CONF_GATEWAY_ID, DOMAIN
-from .coordinator import base_device_url
+from .devices import base_device_url
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -29,6 +29,8 @@ TO_REDACT = {
     CONF_USERNAME,
     "location",
 }
+# Device attributes that pair or unlock something (the HomeKit bridge's code).
+SECRET_ATTRIBUTES = {"homekit:SetupCode"}
 
 
 async def async_get_config_entry_diagnostics(
@@ -86,9 +88,9 @@ def _coordinator_data(coordinator: OverkizBatchCoordinator) -> dict[str, Any]:
         "last_update_success": coordinator.last_update_success,
         "update_interval": str(coordinator.update_interval),
         "queue": {
-            "settings": asdict(coordinator.queue.settings),
-            "stats": asdict(coordinator.queue.stats),
-            "pending_actions": coordinator.get_pending_actions_count(),
+            "settings": asdict(coordinator.commands.queue.settings),
+            "stats": asdict(coordinator.commands.queue.stats),
+            "pending_actions": coordinator.commands.get_pending_actions_count(),
         },
     }
 
@@ -104,7 +106,10 @@ def _device_data(device: Device) -> dict[str, Any]:
         "enabled": device.enabled,
         "commands": sorted(device.definition.commands),
         "states": {name: state.value for name, state in device.states.items()},
-        "attributes": {name: attr.value for name, attr in device.attributes.items()},
+        "attributes": async_redact_data(
+            {name: attr.value for name, attr in device.attributes.items()},
+            SECRET_ATTRIBUTES,
+        ),
     }
 
 

@@ -1,32 +1,54 @@
-"""Base entity of the platforms: one device, commands through guard and queue."""
+"""Base entity of the platforms: one device, described by a description.
+
+Typed reading of device states (tolerant: a cloud event may carry a float where
+the setup had an int), commands built the way the gateway wants them (RTS
+durations), and every command through the gateway's command path.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers.typing import UNDEFINED
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
-from pyoverkiz.models import Action, Command, Device
+from pyoverkiz.enums import Protocol
+from pyoverkiz.models import Command, Device
 
-from .const import DOMAIN, STOP_COMMANDS
-from .coordinator import (
-    OverkizBatchConfigEntry,
-    OverkizBatchCoordinator,
-)
-from .jobs import Job, JobConcurrency, JobGroup, JobThrottle
+from .const import CONF_REFRESH_THROTTLE, DEFAULT_REFRESH_THROTTLE, DOMAIN
+from .coordinator import OverkizBatchConfigEntry, OverkizBatchCoordinator
+from .devices import base_device_url
+from .jobs import Job, JobGroup, JobThrottle
+from .states import state_value
 
 if TYPE_CHECKING:
-    from datetime import timedelta
-
-    from homeassistant.helpers.entity import Entity
+    from homeassistant.helpers.entity import Entity, EntityDescription
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .executions import TrackedCommand
 
 type EntityFactory = Callable[[OverkizBatchCoordinator, Device], Iterable[Entity]]
+
+
+# RTS moves run for a duration given as their last parameter; 0 lets the motor
+# use its own. pyoverkiz (2.1 and 2.3 alike) adds none unless asked to.
+RTS_DURATION = 0
+
+
+def rts_command(device: Device, name: str, *parameters: Any) -> Command:
+    """Return the command, with the RTS duration when the device expects one.
+
+    The definition's ``nparams`` tells whether the duration slot exists: some
+    RTS receivers declare their moves without parameters.
+    """
+    params = list(parameters)
+    if device.identifier.protocol == Protocol.RTS:
+        definition = device.definition.commands.get(name)
+        if definition is not None and len(params) == definition.nparams - 1:
+            params.append(RTS_DURATION)
+    return Command(name=name, parameters=params or None)
 
 
 @callback
@@ -51,42 +73,44 @@ def async_add_device_entities(
     entry.async_on_unload(coordinator.async_add_devices_listener(add))
 
 
-def _busy_concurrency(entity: OverkizBatchEntity) -> JobConcurrency:
-    return entity.coordinator.busy_concurrency
-
-
 def _refresh_throttle(entity: OverkizBatchEntity) -> timedelta:
-    return entity.coordinator.refresh_throttle
+    """Return the shortest time between two state refreshes (entry options)."""
+    options = entity.coordinator.config_entry.options
+    return timedelta(
+        seconds=float(options.get(CONF_REFRESH_THROTTLE, DEFAULT_REFRESH_THROTTLE))
+    )
 
 
 class OverkizBatchEntity(CoordinatorEntity[OverkizBatchCoordinator]):
-    """An entity of one Overkiz device.
+    """An entity of one Overkiz device, driven by its description.
 
-    Commands go through the entity's job guard (queued or rejected while its
-    previous command is in flight, as the options say) and then the gateway's
-    action queue. A command is in flight until the gateway accepted the batch it
-    joined.
+    Named by the description's translation key; without one it is the device's
+    main feature and bears the device's name alone. Commands go through the
+    gateway's command path (commands.py): the device's guard, then the queue.
     """
 
     _attr_has_entity_name = True
+    # What a device without states (RTS) was last told to do; None until then.
+    _told: bool | None = None
 
-    def __init__(self, coordinator: OverkizBatchCoordinator, device_url: str) -> None:
-        """Describe the entity from the device as the setup reported it."""
+    def __init__(
+        self,
+        coordinator: OverkizBatchCoordinator,
+        device_url: str,
+        description: EntityDescription,
+        unique_id_suffix: str | None = None,
+    ) -> None:
+        """Describe the entity; a further entity of a device gets a suffix."""
         super().__init__(coordinator)
+        self.entity_description = description
         self.device_url = device_url
-        self._stops = 0  # stops issued so far: a command waiting since gives up
         device = coordinator.data[device_url]
         self._attr_unique_id = device_url
+        if unique_id_suffix:
+            self._attr_unique_id = f"{device_url}_{unique_id_suffix}"
         self._attr_assumed_state = not device.states
-        self._attr_device_info = coordinator.device_info(device)
-        description = getattr(self, "entity_description", None)
-        if "name" not in self._attr_device_info:
-            # A further part of a device (a heater's sensor): named on its own.
-            self._attr_name = device.label
-        elif description is None or (
-            description.translation_key is None and description.name is UNDEFINED
-        ):
-            # The device's main entity: named after the device alone.
+        self._attr_device_info = coordinator.devices.device_info(device)
+        if description.translation_key is None:
             self._attr_name = None
 
     @property
@@ -125,85 +149,17 @@ class OverkizBatchEntity(CoordinatorEntity[OverkizBatchCoordinator]):
         """Commands of our executions still running on this device, oldest first."""
         return self.coordinator.executions.commands_for(self.device_url)
 
-    async def async_added_to_hass(self) -> None:
-        """Let services find the entity by its entity id."""
-        await super().async_added_to_hass()
-        entity_id = self.entity_id
-        self.coordinator.entities[entity_id] = self
-
-        @callback
-        def forget() -> None:
-            self.coordinator.entities.pop(entity_id, None)
-
-        self.async_on_remove(forget)
-
     async def async_execute(self, *commands: Command | str) -> str:
         """Run commands on the device; return the execution id they joined.
 
-        Goes through the entity's guard and the gateway's queue; a stop never
-        waits behind anything. Raises HomeAssistantError (translated) when the
-        device is busy in reject mode or the gateway refused the commands.
+        Through the device's guard and the gateway's queue (commands.py); raises
+        HomeAssistantError (translated) when they cannot run.
         """
-        action = Action(
-            device_url=self.device_url,
-            commands=[
-                c if isinstance(c, Command) else Command(name=c) for c in commands
-            ],
+        exec_id = await self.coordinator.commands.async_execute(
+            self.device_url, commands, entity_id=self.entity_id
         )
-        names = ", ".join(str(c.name) for c in action.commands)
-        exec_id: str | None
-        try:
-            if all(str(c.name) in STOP_COMMANDS for c in action.commands):
-                self._stops += 1
-                exec_id = await self._async_stop(action)
-            else:
-                exec_id = await self._async_execute_guarded(action, self._stops, names)
-        except HomeAssistantError:
-            raise
-        except Exception as err:
-            raise self.coordinator.command_error(err, names) from err
-        if exec_id is None:  # pragma: no cover - the guard has no throttle
-            raise HomeAssistantError(f"{names} was not executed")
         self.async_write_ha_state()  # running commands changed
         return exec_id
-
-    @Job(name="overkiz_batch_entity_execute", concurrency=_busy_concurrency)
-    async def _async_execute_guarded(
-        self, action: Action, stops: int, names: str
-    ) -> str:
-        """One command at a time per entity, until the gateway accepted it.
-
-        A command that waited here while a stop went out gives up (``stops`` is
-        the count of stops it was issued after): sent now, it would undo the stop.
-        """
-        if stops != self._stops:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="superseded_by_stop",
-                translation_placeholders={"command": names},
-            )
-        return await self._async_execute_now(action)
-
-    async def _async_stop(self, action: Action) -> str:
-        """Send a stop as its own execution, right after what is queued already.
-
-        Merged into the open batch it would follow the move it should cancel
-        (``[close, stop]`` in one action: the gateway runs both, the stop does
-        nothing). So the open batch is closed first, the stop gets a batch of
-        its own and that one is sent at once. Both steps start eagerly: nothing
-        else can join the stop's batch ahead of it.
-        """
-        hass = self.hass
-        flush = self.coordinator.flush_action_queue
-        hass.async_create_task(flush(), eager_start=True)  # closes the open batch
-        stop = hass.async_create_task(self._async_execute_now(action), eager_start=True)
-        hass.async_create_task(flush(), eager_start=True)  # sends the stop's batch
-        return await stop
-
-    async def _async_execute_now(self, action: Action) -> str:
-        return await self.coordinator.execute_action_group(
-            [action], entity_id=self.entity_id
-        )
 
     async def async_update(self) -> None:
         """Ask the gateway to read the states again (``update_entity``).
@@ -215,7 +171,7 @@ class OverkizBatchEntity(CoordinatorEntity[OverkizBatchCoordinator]):
         except HomeAssistantError:
             raise
         except Exception as err:
-            raise self.coordinator.command_error(err, "refresh") from err
+            raise self.coordinator.commands.command_error(err, "refresh") from err
 
     @Job(
         name="overkiz_batch_entity_refresh",
@@ -224,3 +180,37 @@ class OverkizBatchEntity(CoordinatorEntity[OverkizBatchCoordinator]):
     )
     async def _async_refresh_states(self) -> None:
         await self.coordinator.async_refresh_states()
+
+    async def async_execute_told(self, command: Command, told: bool | None) -> None:
+        """Run a command; a device without states (RTS) then shows ``told``.
+
+        ``told`` is what the command makes true (closed for a cover, on for a
+        switch; None when unknown, as after a stop): a stateless device can only
+        show what it was last told to do.
+        """
+        await self.async_execute(command)
+        if self.assumed_state:
+            self._told = told
+            self.async_write_ha_state()
+
+    def state_of(self, name: str | None) -> Any:
+        """Return the value of one of the device's states."""
+        return state_value(self.coordinator.data.get(self.device_url), name)
+
+    def linked_device(self, index: int) -> Device | None:
+        """Return the sub-device ``#index`` of this device (a heater's sensor)."""
+        base = base_device_url(self.device_url)
+        return self.coordinator.data.get(f"{base}#{index}")
+
+    def supports(self, command: str | None) -> bool:
+        """Tell whether the device's definition lists the command."""
+        return command is not None and self.device.supports_command(command)
+
+    def command(self, name: str, *parameters: Any) -> Command:
+        """Build a command for this device (RTS duration added)."""
+        return rts_command(self.device, name, *parameters)
+
+    def is_running(self, *names: str | None) -> bool:
+        """Tell whether one of our executions runs one of these commands here."""
+        wanted = {name for name in names if name}
+        return any(command.command in wanted for command in self.running_commands)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Final
+from typing import Any, Final
 
 from aiohttp import (
     ClientConnectorError,
@@ -40,6 +40,10 @@ NOT_SENT_ERRORS: Final = (ClientConnectorError, ConnectionTimeoutError)
 
 # The gateway answered, but the answer cannot be read.
 UNREADABLE_ANSWER_ERRORS: Final = (ValueError, ContentTypeError, ClientPayloadError)
+
+
+# Longest detail a message quotes: a gateway's words, never a page of them.
+DETAIL_MAX: Final = 80
 
 
 class ExecutionOutcomeUnknownError(Exception):
@@ -83,40 +87,88 @@ def log_unexpected(err: BaseException, what: str) -> None:
     _LOGGER.error("Unexpected error %s", what, exc_info=err)
 
 
+def error_detail(err: BaseException) -> str:
+    """Return the detail a message gives in brackets: the gateway's error code.
+
+    pyoverkiz passes the gateway's answer as a dict for the error codes it does
+    not know, and the gateway's own words for those it does; a transport error
+    has its own short text. An outcome lost on the way gives its first cause.
+    """
+    if isinstance(err, ExecutionOutcomeUnknownError) and err.__cause__ is not None:
+        return error_detail(err.__cause__)
+    body = err.args[0] if err.args else None
+    if isinstance(body, dict):
+        code = body.get("errorCode") or body.get("error")
+        return str(code) if code else type(err).__name__
+    if isinstance(err, ClientConnectorError):
+        return f"no connection to {err.host}:{err.port}"
+    if isinstance(err, TimeoutError):
+        return "no answer in time"
+    text = " ".join(str(err).split()).strip(" .")
+    if not text:
+        return type(err).__name__
+    return text if len(text) <= DETAIL_MAX else f"{text[: DETAIL_MAX - 1]}…"
+
+
+def translated_error(
+    key: str, error_class: type[HomeAssistantError] = HomeAssistantError, **values: Any
+) -> HomeAssistantError:
+    """Return an error a person reads as one translated sentence (en.json key).
+
+    ``values`` fill the message's placeholders; an exception among them is given
+    as its detail (error_detail), never as its repr.
+    """
+    placeholders = {
+        name: error_detail(value) if isinstance(value, BaseException) else str(value)
+        for name, value in values.items()
+    }
+    return error_class(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders=placeholders or None,
+    )
+
+
 def command_error(err: Exception, command: str) -> HomeAssistantError:
     """Return the translated error a caller of a command gets for ``err``.
 
     Every error gets a translation; an unexpected one is also logged with its
     traceback.
     """
-    key: str
-    if isinstance(err, ExecutionOutcomeUnknownError):
-        key = "outcome_unknown"
-    elif isinstance(err, JobException):
-        key = "device_busy"
-    elif isinstance(err, ActionQueueClosedError):
-        key = "queue_closed"
-    elif isinstance(err, AUTH_ERRORS):
-        key = "authentication_failed"
-    elif isinstance(err, RATE_LIMIT_ERRORS):
-        key = "rate_limited"
-    elif isinstance(
-        err, (NoSuchDeviceError, InvalidCommandError, UnsupportedOperationError)
-    ):
-        key = "command_refused"
-    elif isinstance(err, (MaintenanceError, ServiceUnavailableError)):
-        key = "gateway_unavailable"
-    elif isinstance(err, UNREADABLE_ANSWER_ERRORS):
-        key = "unreadable_answer"
-    elif isinstance(err, (TimeoutError, ClientError)):
-        key = "cannot_connect"
-    elif isinstance(err, BaseOverkizError):
-        key = "execution_failed"
-    else:
-        log_unexpected(err, f"running {command}")
-        key = "unexpected_error"
-    return HomeAssistantError(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders={"command": command, "error": str(err) or repr(err)},
+    return translated_error(
+        _command_error_key(err, command), command=command, error=err
     )
+
+
+def _command_error_key(err: Exception, command: str) -> str:
+    """Sort a command's failure into the message that tells what to do."""
+    if isinstance(err, ExecutionOutcomeUnknownError):
+        return "outcome_unknown"
+    if isinstance(err, JobException):
+        return "device_busy"
+    if isinstance(err, ActionQueueClosedError):
+        return "queue_closed"
+    if isinstance(err, AUTH_ERRORS):
+        return "authentication_failed"
+    if isinstance(err, RATE_LIMIT_ERRORS):
+        return "rate_limited"
+    if isinstance(
+        err, (NoSuchDeviceError, InvalidCommandError, UnsupportedOperationError)
+    ) or (isinstance(err, BaseOverkizError) and _gateway_code(err)):
+        return "command_refused"
+    if isinstance(err, (MaintenanceError, ServiceUnavailableError)):
+        return "gateway_unavailable"
+    if isinstance(err, UNREADABLE_ANSWER_ERRORS):
+        return "unreadable_answer"
+    if isinstance(err, (TimeoutError, ClientError)):
+        return "cannot_connect"
+    if isinstance(err, BaseOverkizError):
+        return "execution_failed"
+    log_unexpected(err, f"running {command}")
+    return "unexpected_error"
+
+
+def _gateway_code(err: BaseException) -> str | None:
+    """Return the error code of a gateway answer pyoverkiz did not sort."""
+    body = err.args[0] if err.args else None
+    return body.get("errorCode") if isinstance(body, dict) else None

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable
     from datetime import datetime, timedelta
 
-    from pyoverkiz.models import Action
+    from pyoverkiz.models import Action, HistoryExecution
 
 TERMINAL_STATES = frozenset({ExecutionState.COMPLETED, ExecutionState.FAILED})
 
@@ -43,7 +43,7 @@ class TrackedExecution:
     commands: list[TrackedCommand]
     started: datetime
     state: ExecutionState = ExecutionState.INITIALIZED
-    label: str | None = None
+    label: str | None = None  # a scenario's name; None for our own batches
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for diagnostics."""
@@ -64,13 +64,70 @@ class TrackedExecution:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class FailedCommand:
+    """A command the gateway reports failed: device, command (None: any), reason."""
+
+    device_url: str
+    command: str | None
+    failure_type: str | None
+
+    @classmethod
+    def from_event(cls, item: dict[str, Any]) -> FailedCommand:
+        """Read one entry of an event's ``failedCommands`` (either key style)."""
+        name = item.get("command")
+        if isinstance(name, dict):
+            name = name.get("name")
+        return cls(
+            device_url=str(item.get("deviceURL") or item.get("device_url")),
+            command=str(name) if name else None,
+            failure_type=item.get("failureType") or item.get("failure_type"),
+        )
+
+
 @dataclass(slots=True)
 class ExecutionEnd:
-    """How an execution ended, as reported by an ExecutionStateChangedEvent."""
+    """How an execution ended, from its end event or its history entry."""
 
     state: ExecutionState
     failure_type: str | None = None
-    failed_commands: list[dict[str, Any]] = field(default_factory=list)
+    failed_commands: list[FailedCommand] = field(default_factory=list)
+
+    @classmethod
+    def from_history(cls, past: HistoryExecution | None) -> ExecutionEnd:
+        """Return how an execution ended by its history entry (UNKNOWN without)."""
+        if past is None:
+            return cls(state=ExecutionState.UNKNOWN)
+        failed = [
+            FailedCommand(command.device_url, command.command, command.failure_type)
+            for command in past.commands
+            if command.state == ExecutionState.FAILED
+        ]
+        failure = past.failure_type if past.failure_type != "NO_FAILURE" else None
+        return cls(state=past.state, failure_type=failure, failed_commands=failed)
+
+    def failures(
+        self, execution: TrackedExecution
+    ) -> list[tuple[TrackedCommand, str | None]]:
+        """Return our commands this end failed, each with its failure type.
+
+        The gateway names the failed commands (a device alone means all of its
+        commands); without such a list, every command of a failed execution.
+        """
+        if self.state != ExecutionState.FAILED:
+            return []
+        named = {
+            (f.device_url, f.command): f.failure_type for f in self.failed_commands
+        }
+        result = []
+        for command in execution.commands:
+            key = (command.device_url, command.command)
+            any_key = (command.device_url, None)
+            if named and key not in named and any_key not in named:
+                continue
+            failure = named.get(key) or named.get(any_key) or self.failure_type
+            result.append((command, failure))
+        return result
 
 
 class ExecutionTracker:
@@ -178,11 +235,6 @@ class ExecutionTracker:
             if exec_id not in running
             and (execution := self._executions.pop(exec_id, None)) is not None
         ]
-
-    def clear(self) -> None:
-        """Forget everything (after a new login the gateway's ids are unknown)."""
-        self._executions.clear()
-        self._early_ends.clear()
 
     def commands_for(self, device_url: str) -> list[TrackedCommand]:
         """Return the running commands of a device, oldest execution first."""

@@ -176,13 +176,13 @@ class GatewayScenarios:
             )
         coordinator = self._coordinator
         exec_id = await run_alone(
-            coordinator.queue,
+            coordinator.commands.queue,
             lambda: self._async_send(scenario),
             sleep=self.sleep,
             clock=self.clock,
         )
         self._recent.append(exec_id)
-        coordinator.async_track(
+        coordinator.commands.async_track(
             exec_id, scenario.actions, label=scenario.label, entity_id=entity_id
         )
         return exec_id

@@ -102,4 +102,4 @@ class OverkizBatchScene(CoordinatorEntity["OverkizBatchCoordinator"], Scene):
             raise
         except Exception as err:
             name = self.name if isinstance(self.name, str) else self.oid
-            raise coordinator.command_error(err, name) from err
+            raise coordinator.commands.command_error(err, name) from err

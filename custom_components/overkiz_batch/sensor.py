@@ -1,23 +1,43 @@
-"""Diagnostic sensor: how many actions wait in the gateway's queue."""
+"""Sensors: every device reading the descriptions know, and the queue's backlog."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from homeassistant.components.sensor import SensorEntity, SensorStateClass
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorStateClass,
+)
+from homeassistant.components.sensor.const import DEVICE_CLASS_UNITS
 from homeassistant.const import EntityCategory
 from homeassistant.helpers.device_registry import DeviceInfo
 
 from .const import DOMAIN
+from .entity import OverkizBatchEntity, async_add_device_entities
+from .sensor_descriptions import (
+    HOMEKIT_SETUP_CODE,
+    HOMEKIT_STACK,
+    MEASURED_UNITS,
+    SENSOR_DESCRIPTIONS,
+    OverkizSensorDescription,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+    from homeassistant.helpers.typing import StateType
+    from pyoverkiz.models import Device
 
     from .coordinator import OverkizBatchConfigEntry, OverkizBatchCoordinator
 
-# The sensor only reads the queue; nothing to limit.
+# Sensors only read what the coordinator already has; nothing to limit.
 PARALLEL_UPDATES = 0
+
+# Gateways and their protocol stacks: the gateway's own device stands for them.
+NOT_DEVICES = frozenset({"ProtocolGateway", "Pod"})
 
 
 async def async_setup_entry(
@@ -25,8 +45,102 @@ async def async_setup_entry(
     entry: OverkizBatchConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the gateway's pending actions sensor."""
+    """Add the gateway's pending actions sensor and every device's readings."""
     async_add_entities([PendingActionsSensor(entry.runtime_data)])
+    async_add_device_entities(entry, async_add_entities, _sensors_of)
+
+
+def _sensors_of(
+    coordinator: OverkizBatchCoordinator, device: Device
+) -> Iterator[SensorEntity]:
+    """One sensor per reading of the device (its definition's states)."""
+    if str(device.widget) == HOMEKIT_STACK:
+        yield HomeKitSetupCodeSensor(coordinator, device.device_url, HOMEKIT_SETUP_CODE)
+    if str(device.ui_class) in NOT_DEVICES or str(device.widget) in NOT_DEVICES:
+        return
+    for state in device.definition.states:
+        if (description := SENSOR_DESCRIPTIONS.get(state)) is not None:
+            yield OverkizBatchSensor(coordinator, device.device_url, description)
+
+
+def measured_unit(device: Device, description: OverkizSensorDescription) -> str | None:
+    """Return the unit the gateway gives the reading when it fits, else the table's.
+
+    A device names the unit of one state (``<state>MeasuredValueType``) or of its
+    main reading (``core:MeasuredValueType``); the latter must not give an RSSI
+    or a battery level a temperature's unit, hence the check on the class.
+    """
+    unit = description.native_unit_of_measurement
+    if unit is None:
+        return None
+    for name in (f"{description.key}MeasuredValueType", "core:MeasuredValueType"):
+        measured = MEASURED_UNITS.get(str(device.attributes.get_value(name)))
+        if measured is not None and _fits(description.device_class, measured):
+            return measured
+    return unit
+
+
+def _fits(device_class: SensorDeviceClass | None, unit: str) -> bool:
+    if device_class is None:
+        return False
+    return unit in DEVICE_CLASS_UNITS.get(device_class, set())
+
+
+class OverkizBatchSensor(OverkizBatchEntity, SensorEntity):
+    """One reading of a device, updated by the gateway's events."""
+
+    entity_description: OverkizSensorDescription
+
+    def __init__(
+        self,
+        coordinator: OverkizBatchCoordinator,
+        device_url: str,
+        description: OverkizSensorDescription,
+    ) -> None:
+        """Key the sensor on its state, as Home Assistant's overkiz does."""
+        super().__init__(coordinator, device_url, description)
+        self._attr_unique_id = f"{device_url}-{description.key}"
+        self._attr_native_unit_of_measurement = measured_unit(
+            coordinator.data[device_url], description
+        )
+
+    @property
+    def native_value(self) -> StateType:
+        """Return the reading (None while the gateway has none)."""
+        value = self.state_of(self.entity_description.key)
+        if value is None or isinstance(value, dict | list):
+            return None
+        result = self.entity_description.value_fn(value)
+        options = self.entity_description.options
+        if options is not None and result not in options:
+            return None  # a word the gateway added since: unknown, not an error
+        return result
+
+
+class HomeKitSetupCodeSensor(OverkizBatchSensor):
+    """The code that pairs the gateway's HomeKit bridge, shown on the gateway."""
+
+    def __init__(
+        self,
+        coordinator: OverkizBatchCoordinator,
+        device_url: str,
+        description: OverkizSensorDescription,
+    ) -> None:
+        """Show the code on the gateway: the stack is no device of its own."""
+        super().__init__(coordinator, device_url, description)
+        self._attr_unique_id = device_url
+        gateway_id = coordinator.data[device_url].identifier.gateway_id
+        self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, gateway_id)})
+
+    @property
+    def native_value(self) -> StateType:
+        """Return the pairing code (an attribute, not a state)."""
+        device = self.coordinator.data.get(self.device_url)
+        if device is None:
+            return None
+        return self.entity_description.value_fn(
+            device.attributes.get_value(self.entity_description.key)
+        )
 
 
 class PendingActionsSensor(SensorEntity):
@@ -52,10 +166,12 @@ class PendingActionsSensor(SensorEntity):
     @property
     def native_value(self) -> int:
         """Return the number of actions waiting."""
-        return self.coordinator.get_pending_actions_count()
+        return self.coordinator.commands.get_pending_actions_count()
 
     async def async_added_to_hass(self) -> None:
         """Follow the queue."""
         self.async_on_remove(
-            self.coordinator.async_add_pending_listener(self.async_write_ha_state)
+            self.coordinator.commands.async_add_pending_listener(
+                self.async_write_ha_state
+            )
         )

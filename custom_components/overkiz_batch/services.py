@@ -1,7 +1,8 @@
-"""Services: flush a gateway's queue, run a raw command on a device."""
+"""Services: flush a gateway's queue, run a raw command on devices."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID, ATTR_DEVICE_ID, ATTR_ENTITY_ID
@@ -12,34 +13,38 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers.entity_platform import DATA_DOMAIN_PLATFORM_ENTITIES
 from homeassistant.helpers.service import async_get_config_entry
 import probatio
-from pyoverkiz.models import Action, Command, Device
+from pyoverkiz.models import Command
 
 from .const import (
     ATTR_COMMAND,
     ATTR_DEVICE_URL,
     ATTR_EXEC_ID,
+    ATTR_EXEC_IDS,
     ATTR_PARAMETERS,
     DOMAIN,
     SERVICE_EXECUTE_COMMAND,
     SERVICE_FLUSH_QUEUE,
 )
+from .devices import main_part
+from .entity import OverkizBatchEntity
+from .validation import check_command, validation_error
 
 if TYPE_CHECKING:
     from .coordinator import OverkizBatchConfigEntry, OverkizBatchCoordinator
-    from .entity import OverkizBatchEntity
 
 FLUSH_QUEUE_SCHEMA = probatio.Schema(
     {probatio.Optional(ATTR_CONFIG_ENTRY_ID): cv.string}
 )
 
+# Targets (entities, devices) as entity services take them, or a device URL:
+# not an entity service schema, which would require a target.
 EXECUTE_COMMAND_SCHEMA = probatio.Schema(
     {
-        probatio.Optional(ATTR_ENTITY_ID): cv.entity_id,
-        probatio.Optional(ATTR_DEVICE_ID): cv.string,
+        **cv.ENTITY_SERVICE_FIELDS,
         probatio.Optional(ATTR_DEVICE_URL): cv.string,
         probatio.Required(ATTR_COMMAND): cv.string,
         probatio.Optional(ATTR_PARAMETERS, default=list): probatio.All(
@@ -47,8 +52,6 @@ EXECUTE_COMMAND_SCHEMA = probatio.Schema(
         ),
     }
 )
-
-TARGETS = (ATTR_ENTITY_ID, ATTR_DEVICE_ID, ATTR_DEVICE_URL)
 
 
 def _loaded_coordinators(hass: HomeAssistant) -> list[OverkizBatchCoordinator]:
@@ -58,99 +61,86 @@ def _loaded_coordinators(hass: HomeAssistant) -> list[OverkizBatchCoordinator]:
     return [entry.runtime_data for entry in entries]
 
 
-def _validation_error(key: str, **placeholders: str) -> ServiceValidationError:
-    return ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders=placeholders or None,
-    )
+def _entity_url(hass: HomeAssistant, entity_id: str) -> tuple[str, str]:
+    """Return the device URL an entity drives, and the entity id."""
+    platforms = hass.data.get(DATA_DOMAIN_PLATFORM_ENTITIES, {})
+    entity = platforms.get((entity_id.partition(".")[0], DOMAIN), {}).get(entity_id)
+    if not isinstance(entity, OverkizBatchEntity):
+        raise validation_error("unknown_entity", entity_id=entity_id)
+    return entity.device_url, entity_id
 
 
-def _find_entity(hass: HomeAssistant, entity_id: str) -> OverkizBatchEntity:
-    for coordinator in _loaded_coordinators(hass):
-        if (entity := coordinator.entities.get(entity_id)) is not None:
-            return entity
-    raise _validation_error("unknown_entity", entity_id=entity_id)
-
-
-def _find_device(
-    hass: HomeAssistant, device_url: str
-) -> tuple[OverkizBatchCoordinator, Device]:
-    for coordinator in _loaded_coordinators(hass):
-        if (device := coordinator.data.get(device_url)) is not None:
-            return coordinator, device
-    raise _validation_error("unknown_device", device=device_url)
-
-
-def _main_part_url(hass: HomeAssistant, base: str) -> str:
-    """Return the URL of the part that runs a device's commands (lowest ``#n``)."""
-    for coordinator in _loaded_coordinators(hass):
-        if (url := coordinator.main_part(base)) is not None:
-            return url
-    return base
-
-
-def _device_url_of(hass: HomeAssistant, device_id: str) -> str:
-    """Return the Overkiz device URL of a device registry id (its main part)."""
+def _device_url(hass: HomeAssistant, device_id: str) -> str:
+    """Return the device URL of a device registry id (its main part)."""
     device = dr.async_get(hass).async_get(device_id)
     for domain, identifier in device.identifiers if device else ():
         if domain == DOMAIN and "://" in identifier:
-            return _main_part_url(hass, identifier)
-    raise _validation_error("unknown_device", device=device_id)
+            for coordinator in _loaded_coordinators(hass):
+                if (url := main_part(coordinator.data, identifier)) is not None:
+                    return url
+            return identifier
+    raise validation_error("unknown_device", device=device_id)
 
 
-def _check_command(device: Device, command: Command) -> None:
-    """Refuse a command the device's definition lacks, or with too few parameters.
+def _targets(call: ServiceCall) -> dict[str, str | None]:
+    """Return the targeted device URLs, each with the entity that named it."""
+    hass = call.hass
+    named = [call.data.get(k) for k in (ATTR_DEVICE_ID, ATTR_ENTITY_ID)]
+    if ATTR_DEVICE_URL in call.data:
+        if any(named):
+            raise validation_error("one_target")
+        if not (url := call.data[ATTR_DEVICE_URL].strip()):
+            raise validation_error("empty_device_url")
+        return {url: None}
+    device_ids, entity_ids = named
+    if isinstance(device_ids, str) or isinstance(entity_ids, str):
+        raise validation_error("one_target")  # "all" or "none"
+    targets: dict[str, str | None] = {}
+    for device_id in device_ids or []:
+        targets.setdefault(_device_url(hass, device_id), None)
+    for entity_id in entity_ids or []:
+        url, entity = _entity_url(hass, entity_id)
+        targets[url] = entity
+    if not targets:
+        raise validation_error("one_target")
+    return targets
 
-    The gateway refuses the whole batch such a command joins, so it must not be
-    queued. Extra parameters may be optional ones (the definition pyoverkiz gives
-    counts only the required ones): the gateway judges those. A definition that
-    lists no commands (some setups) tells nothing: the command goes as it is.
-    """
-    if not device.definition.commands:
-        return
-    name = str(command.name)
-    definition = device.definition.commands.get(name)
-    if definition is None:
-        raise _validation_error("unknown_command", command=name, device=device.label)
-    given = len(command.parameters or [])
-    if given < definition.nparams:
-        raise _validation_error(
-            "missing_parameters",
-            command=name,
-            nparams=str(definition.nparams),
-            given=str(given),
-        )
+
+def _coordinator_of(hass: HomeAssistant, device_url: str) -> OverkizBatchCoordinator:
+    for coordinator in _loaded_coordinators(hass):
+        if device_url in coordinator.data:
+            return coordinator
+    raise validation_error("unknown_device", device=device_url)
 
 
 async def _async_execute_command(call: ServiceCall) -> ServiceResponse:
-    """Run one raw command, through the entity's guard when an entity is named."""
+    """Run one raw command on each target, through its device's guard.
+
+    Each device is checked before any is queued, so a bad target sends nothing.
+    Every target goes the way an entity's command goes (commands.py).
+    """
     hass = call.hass
-    targets = [t for t in TARGETS if t in call.data]
-    if len(targets) != 1:
-        raise _validation_error("one_target")
     command = Command(
         name=call.data[ATTR_COMMAND], parameters=call.data[ATTR_PARAMETERS]
     )
-    if ATTR_ENTITY_ID in call.data:
-        entity = _find_entity(hass, call.data[ATTR_ENTITY_ID])
-        _check_command(entity.device, command)
-        exec_id = await entity.async_execute(command)
-    else:
-        device_url = call.data.get(ATTR_DEVICE_URL) or _device_url_of(
-            hass, call.data[ATTR_DEVICE_ID]
+    runs = []
+    for url, entity_id in _targets(call).items():
+        coordinator = _coordinator_of(hass, url)
+        check_command(coordinator.data[url], command)
+        runs.append((url, coordinator, entity_id))
+    exec_ids = await asyncio.gather(
+        *(
+            coordinator.commands.async_execute(url, [command], entity_id=entity_id)
+            for url, coordinator, entity_id in runs
         )
-        coordinator, device = _find_device(hass, device_url)
-        _check_command(device, command)
-        try:
-            exec_id = await coordinator.execute_action_group(
-                [Action(device_url=device_url, commands=[command])]
-            )
-        except HomeAssistantError:
-            raise
-        except Exception as err:
-            raise coordinator.command_error(err, str(command.name)) from err
-    return {ATTR_EXEC_ID: exec_id}
+    )
+    if len(runs) == 1:
+        return {ATTR_EXEC_ID: exec_ids[0]}
+    return {
+        ATTR_EXEC_IDS: {
+            url: exec_id for (url, _, _), exec_id in zip(runs, exec_ids, strict=True)
+        }
+    }
 
 
 async def _async_flush_queue(call: ServiceCall) -> None:
@@ -163,12 +153,18 @@ async def _async_flush_queue(call: ServiceCall) -> None:
     else:
         coordinators = _loaded_coordinators(call.hass)
     for coordinator in coordinators:
-        await coordinator.flush_action_queue()
+        await coordinator.commands.flush_action_queue()
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
-    """Register the integration's services."""
+    """Register the integration's services.
+
+    ``execute_command`` takes entity and device targets the way entity services
+    do, but resolves them itself: its entities span every platform (a platform
+    entity service serves one), a device with several entities must run the
+    command once, and a bare device URL needs no entity at all.
+    """
     hass.services.async_register(
         DOMAIN, SERVICE_FLUSH_QUEUE, _async_flush_queue, schema=FLUSH_QUEUE_SCHEMA
     )

@@ -9,8 +9,8 @@ from homeassistant.components.switch import SwitchEntity, SwitchEntityDescriptio
 from homeassistant.components.switch.const import SwitchDeviceClass
 from pyoverkiz.enums import OverkizCommand, OverkizCommandParam, OverkizState, UIClass
 
-from .entity import async_add_device_entities
-from .platform_entity import OverkizBatchDeviceEntity, as_str
+from .entity import OverkizBatchEntity, async_add_device_entities
+from .states import as_str
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -66,10 +66,20 @@ def _switches_of(
         yield OverkizBatchSwitch(coordinator, device.device_url, description)
 
 
-class OverkizBatchSwitch(OverkizBatchDeviceEntity, SwitchEntity):
+class OverkizBatchSwitch(OverkizBatchEntity, SwitchEntity):
     """An Overkiz on/off device."""
 
     entity_description: OverkizSwitchDescription
+
+    def __init__(
+        self,
+        coordinator: OverkizBatchCoordinator,
+        device_url: str,
+        description: OverkizSwitchDescription,
+    ) -> None:
+        """Known as ``URL-key``, as overkiz knows its switches."""
+        super().__init__(coordinator, device_url, description)
+        self._attr_unique_id = f"{device_url}-{description.key}"
 
     @property
     def is_on(self) -> bool | None:

@@ -1,0 +1,119 @@
+"""The device registry: the gateway, its devices through it, and their parts.
+
+A device may come in parts (``#1`` a heater, ``#2`` its temperature sensor): the
+registry knows it by its URL without ``#n``, described by its first part.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from homeassistant.core import callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.device_registry import DeviceInfo
+
+from .const import DOMAIN
+from .naming import gateway_name
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from homeassistant.config_entries import ConfigEntry
+    from homeassistant.core import HomeAssistant
+    from pyoverkiz.models import Device, Gateway, ServerConfig
+
+
+def base_device_url(device_url: str) -> str:
+    """Return the device URL without its ``#n`` sub-device suffix."""
+    return device_url.split("#", 1)[0]
+
+
+def _part_index(device_url: str) -> int:
+    """Return ``n`` of a ``#n`` device URL (0 without a suffix)."""
+    _, _, index = device_url.partition("#")
+    return int(index) if index.isdigit() else 0
+
+
+def main_part(device_urls: Iterable[str], base: str) -> str | None:
+    """Return the URL of a device's first part (lowest ``#n``), or None.
+
+    A device in parts is described and driven by its first part.
+    """
+    parts = [url for url in device_urls if base_device_url(url) == base]
+    return min(parts, key=_part_index, default=None)
+
+
+class GatewayDevices:
+    """One gateway's entries in the device registry."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        server: ServerConfig,
+        devices: dict[str, Device],
+    ) -> None:
+        """Register under ``entry``; ``devices`` is the coordinator's live map."""
+        self._hass = hass
+        self._entry = entry
+        self._server = server
+        self._devices = devices
+        self.gateway_device_id = ""  # device registry id, once registered
+
+    @callback
+    def async_register(self, gateway_id: str, gateway: Gateway | None) -> None:
+        """Put the gateway in the device registry, then every device via it."""
+        registry = dr.async_get(self._hass)
+        model = gateway.type.beautify_name if gateway and gateway.type else None
+        self.gateway_device_id = registry.async_get_or_create(
+            config_entry_id=self._entry.entry_id,
+            identifiers={(DOMAIN, gateway_id)},
+            name=gateway_name(gateway, gateway_id, self._server.manufacturer),
+            manufacturer=self._server.manufacturer,
+            model=model,
+            sw_version=gateway.connectivity.protocol_version if gateway else None,
+            configuration_url=self._server.configuration_url,
+        ).id
+        self.async_add(list(self._devices.values()))
+
+    @callback
+    def async_add(self, devices: list[Device]) -> None:
+        """Register devices (their first parts; the others link to them)."""
+        registry = dr.async_get(self._hass)
+        for device in devices:
+            info = self.device_info(device)
+            if "name" in info:  # not a part of another device
+                registry.async_get_or_create(
+                    config_entry_id=self._entry.entry_id, **info
+                )
+
+    @callback
+    def async_remove(self, device_url: str) -> None:
+        """Remove a device's registry entry once its last part is gone."""
+        base = base_device_url(device_url)
+        if any(base_device_url(url) == base for url in self._devices):
+            return
+        registry = dr.async_get(self._hass)
+        if device := registry.async_get_device_by_identifier(
+            (DOMAIN, base), self._entry.entry_id
+        ):
+            registry.async_remove_device(device.id)
+
+    def device_info(self, device: Device) -> DeviceInfo:
+        """Describe an Overkiz device for the registry, reached through the gateway."""
+        base = base_device_url(device.device_url)
+        if device.device_url != main_part(self._devices, base):
+            return DeviceInfo(identifiers={(DOMAIN, base)})
+        manufacturer = device.attributes.get_value("core:Manufacturer")
+        firmware = device.attributes.get_value("core:FirmwareRevision")
+        return DeviceInfo(
+            identifiers={(DOMAIN, base)},
+            name=device.label,
+            manufacturer=str(manufacturer)
+            if manufacturer
+            else self._server.manufacturer,
+            model=str(device.widget),
+            model_id=device.controllable_name,
+            sw_version=str(firmware) if firmware else None,
+            via_device_id=self.gateway_device_id,
+        )

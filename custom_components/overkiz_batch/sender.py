@@ -1,0 +1,110 @@
+"""Send one action group to the gateway at most once (the action queue's executor).
+
+Each batch's label gets a unique tag, by which it is found among the gateway's
+executions when the answer to ``exec/apply`` is lost. It is sent again only when
+it certainly did not reach the gateway.
+"""
+
+from __future__ import annotations
+
+from asyncio import sleep
+import logging
+import secrets
+from typing import TYPE_CHECKING
+
+from aiohttp import ServerDisconnectedError
+from pyoverkiz.exceptions import BaseOverkizError
+
+from .const import EXECUTION_LABEL
+from .errors import NOT_SENT_ERRORS, ExecutionOutcomeUnknownError
+from .logs import own_requests
+
+if TYPE_CHECKING:
+    from pyoverkiz.models import Action
+
+    from .client import BatchClient
+
+_LOGGER = logging.getLogger(__package__)
+
+# After a dropped connection the gateway may register the batch a moment later:
+# seconds to wait before looking again, and sending it again if still absent.
+LOOKUP_RECHECK_DELAY = 1.0
+
+
+class ExecutionSender:
+    """The queue's executor: one action group, run by the gateway at most once."""
+
+    def __init__(self, client: BatchClient) -> None:
+        """Send through ``client``."""
+        self.client = client
+
+    async def __call__(self, actions: list[Action], label: str | None) -> str:
+        """Send a batch; return its execution id.
+
+        Raises the failure when the gateway certainly did not take it, and
+        ExecutionOutcomeUnknownError when whether it did cannot be known.
+        """
+        own_requests()
+        tagged = f"{label or EXECUTION_LABEL} #{secrets.token_hex(4)}"
+        try:
+            return await self._async_apply(actions, tagged)
+        except ServerDisconnectedError:
+            _LOGGER.debug("Batch %s lost on the way, sending it again", tagged)
+        return await self._async_apply(actions, tagged)
+
+    async def _async_apply(self, actions: list[Action], tagged: str) -> str:
+        """Send a batch; after a failure that leaves it unclear, ask the gateway."""
+        try:
+            # Keyword arguments: pyoverkiz 2.x takes them keyword-only.
+            return await self.client.execute_action_group(actions=actions, label=tagged)
+        except (BaseOverkizError, *NOT_SENT_ERRORS):
+            raise  # the gateway's answer, or nothing was sent
+        except Exception as err:
+            try:
+                exec_id = await self._async_find_execution(tagged, err)
+            except Exception as lookup_err:
+                raise ExecutionOutcomeUnknownError(
+                    f"{str(err) or type(err).__name__}, then"
+                    f" {str(lookup_err) or type(lookup_err).__name__}"
+                ) from err
+            if exec_id is not None:
+                _LOGGER.debug(
+                    "Batch %s was taken as %s despite %r", tagged, exec_id, err
+                )
+                return exec_id
+            if isinstance(err, TimeoutError):  # it may still reach the gateway
+                raise ExecutionOutcomeUnknownError(
+                    str(err) or type(err).__name__
+                ) from err
+            raise
+
+    async def _async_find_execution(self, label: str, err: Exception) -> str | None:
+        """Return the id of the execution with this label, running or past.
+
+        After a dropped connection (``err``), which the batch is sent again for
+        when absent, the gateway gets a moment to register it first; and when
+        it keeps no history (the local API), not running counts as absent.
+        """
+        if (exec_id := await self._async_find_running(label)) is not None:
+            return exec_id
+        resend = isinstance(err, ServerDisconnectedError)
+        if resend:
+            await sleep(LOOKUP_RECHECK_DELAY)
+            if (exec_id := await self._async_find_running(label)) is not None:
+                return exec_id
+        try:
+            history = await self.client.get_execution_history()
+        except Exception:
+            if not resend:
+                raise
+            _LOGGER.debug("No execution history to look %s up in", label)
+            return None
+        return next((past.id for past in history if past.label == label), None)
+
+    async def _async_find_running(self, label: str) -> str | None:
+        """Return the id of the running execution with this label."""
+        for execution in await self.client.get_current_executions():
+            group = execution.action_group
+            if group is not None and group.label == label:
+                return execution.id
+        return None

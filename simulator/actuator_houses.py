@@ -1,0 +1,379 @@
+"""Lights, locks, sirens, alarms and heating appliances, and a house holding them.
+
+Built with the controllable, widget, UI class, command and state names real
+gateways report, so both this integration and Home Assistant's own overkiz
+integration recognise them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .houses import (
+    _IO_MAINTENANCE,
+    _STATUS,
+    DEFAULT_GATEWAY_ID,
+    T_FLOAT,
+    T_INT,
+    T_OBJECT,
+    T_STRING,
+    device,
+    setup,
+)
+
+_ON_OFF = {"core:OnOffState": ["off", "on"]}
+_LIGHT_COMMANDS = {"on": 0, "off": 0, "setOnOff": 1, "onWithTimer": 1}
+
+
+def dimmer_light(url: str, label: str, intensity: int = 0) -> dict[str, Any]:
+    """Build an IO dimmable light (0 % while off)."""
+    return device(
+        url,
+        label,
+        "io:DimmableLightIOComponent",
+        "Light",
+        "DimmerLight",
+        {**_LIGHT_COMMANDS, "setIntensity": 1, "setIntensityWithTimer": 2}
+        | _IO_MAINTENANCE,
+        [
+            _STATUS,
+            ("core:OnOffState", T_STRING, "on" if intensity else "off"),
+            ("core:LightIntensityState", T_INT, intensity),
+        ],
+        discrete=_ON_OFF,
+    )
+
+
+def on_off_light(url: str, label: str, on: bool = False) -> dict[str, Any]:
+    """Build a Z-Wave on/off light."""
+    return device(
+        url,
+        label,
+        "zwave:OnOffLightZWaveComponent",
+        "Light",
+        "StatefulOnOffLight",
+        {**_LIGHT_COMMANDS, "refreshOnOffState": 0},
+        [("core:OnOffState", T_STRING, "on" if on else "off")],
+        discrete=_ON_OFF,
+    )
+
+
+def rgb_light(url: str, label: str) -> dict[str, Any]:
+    """Build a colour light (Hue bridged by the gateway)."""
+    return device(
+        url,
+        label,
+        "hue:HueExtendedColorLightHUEComponent",
+        "Light",
+        "DimmerRGBColouredLight",
+        {**_LIGHT_COMMANDS, "setIntensity": 1, "setRGB": 3},
+        [
+            _STATUS,
+            ("core:OnOffState", T_STRING, "off"),
+            ("core:LightIntensityState", T_INT, 0),
+            ("core:RedColorIntensityState", T_INT, 255),
+            ("core:GreenColorIntensityState", T_INT, 255),
+            ("core:BlueColorIntensityState", T_INT, 255),
+        ],
+        discrete=_ON_OFF,
+        manufacturer="Philips",
+    )
+
+
+def door_lock(url: str, label: str, locked: bool = True) -> dict[str, Any]:
+    """Build a motorised door lock."""
+    return device(
+        url,
+        label,
+        "io:DoorLockIOComponent",
+        "DoorLock",
+        "DoorLock",
+        {"lock": 0, "unlock": 0, **_IO_MAINTENANCE},
+        [
+            _STATUS,
+            ("core:LockedUnlockedState", T_STRING, "locked" if locked else "unlocked"),
+        ],
+        discrete={"core:LockedUnlockedState": ["locked", "unlocked"]},
+    )
+
+
+def siren(url: str, label: str) -> dict[str, Any]:
+    """Build an IO siren."""
+    return device(
+        url,
+        label,
+        "io:SomfyIndoorSimpleSirenIOComponent",
+        "Siren",
+        "IOSiren",
+        {"ringWithSingleSimpleSequence": 4, "off": 0, **_IO_MAINTENANCE},
+        [_STATUS, ("core:OnOffState", T_STRING, "off")],
+        discrete=_ON_OFF,
+    )
+
+
+_TSK_MODES = ["off", "partial1", "partial2", "sos", "total"]
+
+
+def tsk_alarm(url: str, label: str = "Alarm") -> dict[str, Any]:
+    """Build the box's own alarm (every gateway has one)."""
+    return device(
+        url,
+        label,
+        "internal:TSKAlarmComponent",
+        "Alarm",
+        "TSKAlarmController",
+        {
+            "alarmOff": 0,
+            "alarmOn": 0,
+            "arm": 0,
+            "disarm": 0,
+            "alarmPartial1": 0,
+            "alarmPartial2": 0,
+            "setTargetAlarmMode": 1,
+            "setAlarmDelay": 1,
+        },
+        [
+            ("internal:CurrentAlarmModeState", T_STRING, "off"),
+            ("internal:TargetAlarmModeState", T_STRING, "off"),
+            ("internal:IntrusionDetectedState", T_STRING, "notDetected"),
+            ("internal:AlarmDelayState", T_INT, 30),
+        ],
+        discrete={
+            "internal:CurrentAlarmModeState": _TSK_MODES,
+            "internal:TargetAlarmModeState": _TSK_MODES,
+        },
+    )
+
+
+def stateful_alarm(url: str, label: str) -> dict[str, Any]:
+    """Build an IO alarm with zones A, B and C."""
+    return device(
+        url,
+        label,
+        "io:AlarmIOComponent",
+        "Alarm",
+        "StatefulAlarmController",
+        {
+            "alarmOff": 0,
+            "alarmOn": 0,
+            "alarmZoneOn": 1,
+            "arm": 0,
+            "disarm": 0,
+            **_IO_MAINTENANCE,
+        },
+        [_STATUS, ("core:ActiveZonesState", T_STRING, "")],
+    )
+
+
+def myfox_alarm(url: str, label: str) -> dict[str, Any]:
+    """Build a Somfy Protect (MyFox) alarm."""
+    return device(
+        url,
+        label,
+        "myfox:SomfyProtectAlarmController",
+        "Alarm",
+        "MyFoxAlarmController",
+        {"arm": 0, "disarm": 0, "partial": 0, "setAlarmStatus": 1, "trespass": 0},
+        [
+            ("core:IntrusionState", T_STRING, "notDetected"),
+            ("myfox:AlarmStatusState", T_STRING, "disarmed"),
+        ],
+        discrete={"myfox:AlarmStatusState": ["armed", "disarmed", "partial"]},
+    )
+
+
+def alarm_panel(url: str, label: str) -> dict[str, Any]:
+    """Build a Verisure alarm panel."""
+    return device(
+        url,
+        label,
+        "verisure:AlarmPanelComponent",
+        "Alarm",
+        "AlarmPanelController",
+        {"arm": 0, "armPartialDay": 0, "armPartialNight": 0, "disarm": 0},
+        [("verisure:AlarmPanelMainArmTypeState", T_STRING, "disarmed")],
+    )
+
+
+def water_heater(base_url: str, label: str) -> list[dict[str, Any]]:
+    """Build an Atlantic (V2 IO) water heater, as Cozytouch reports it."""
+    heater = device(
+        f"{base_url}#1",
+        label,
+        "io:AtlanticDomesticHotWaterProductionV2IOComponent",
+        "WaterHeatingSystem",
+        "DomesticHotWaterProduction",
+        {
+            "setDHWMode": 1,
+            "setTargetTemperature": 1,
+            "setBoostModeDuration": 1,
+            "setCurrentOperatingMode": 1,
+            "setAwayModeDuration": 1,
+            "refreshDHWMode": 0,
+            "refreshTargetTemperature": 0,
+            "refreshBoostModeDuration": 0,
+            **_IO_MAINTENANCE,
+        },
+        [
+            _STATUS,
+            ("core:TemperatureState", T_INT, 49),
+            ("io:MiddleWaterTemperatureState", T_FLOAT, 48.5),
+            ("io:DHWModeState", T_STRING, "autoMode"),
+            ("core:TargetTemperatureState", T_FLOAT, 50.0),
+            (
+                "core:OperatingModeState",
+                T_OBJECT,
+                {"relaunch": "off", "absence": "off"},
+            ),
+            ("core:BoostModeDurationState", T_INT, 0),
+            ("io:AwayModeDurationState", T_STRING, "0"),
+        ],
+        discrete={
+            "io:DHWModeState": ["autoMode", "manualEcoActive", "manualEcoInactive"]
+        },
+        manufacturer="Atlantic",
+    )
+    return [heater]
+
+
+def towel_dryer(base_url: str, label: str) -> list[dict[str, Any]]:
+    """Build an Atlantic towel dryer (``#1``)."""
+    dryer = device(
+        f"{base_url}#1",
+        label,
+        "io:AtlanticElectricalTowelDryer_IC3_IOComponent",
+        "HeatingSystem",
+        "AtlanticElectricalTowelDryer",
+        {
+            "setTowelDryerOperatingMode": 1,
+            "setTowelDryerTemporaryState": 1,
+            "setTargetTemperature": 1,
+            "setDerogatedTargetTemperature": 1,
+            "setHeatingLevel": 1,
+            "off": 0,
+            **_IO_MAINTENANCE,
+        },
+        [
+            _STATUS,
+            ("core:OnOffState", T_STRING, "on"),
+            ("core:OperatingModeState", T_STRING, "external"),
+            ("core:TargetTemperatureState", T_FLOAT, 20.0),
+            ("io:EffectiveTemperatureSetpointState", T_FLOAT, 20.0),
+            ("core:DerogatedTargetTemperatureState", T_FLOAT, 0.0),
+            ("io:TowelDryerTemporaryStateState", T_STRING, "permanentHeating"),
+            ("io:TargetHeatingLevelState", T_STRING, "comfort"),
+        ],
+        discrete={
+            "core:OperatingModeState": ["auto", "external", "internal", "standby"],
+            "io:TowelDryerTemporaryStateState": ["boost", "drying", "permanentHeating"],
+        },
+        manufacturer="Sauter",
+    )
+    return [dryer]
+
+
+def heat_recovery_ventilation(base_url: str, label: str) -> list[dict[str, Any]]:
+    """Build an Atlantic heat recovery ventilation (``#1``)."""
+    ventilation = device(
+        f"{base_url}#1",
+        label,
+        "io:AtlanticHeatRecoveryVentilationIOComponent",
+        "VentilationSystem",
+        "AtlanticHeatRecoveryVentilation",
+        {
+            "setAirDemandMode": 1,
+            "setVentilationConfigurationMode": 1,
+            "setVentilationMode": 1,
+            "refreshVentilationState": 0,
+            "refreshVentilationConfigurationMode": 0,
+            **_IO_MAINTENANCE,
+        },
+        [
+            _STATUS,
+            ("io:AirDemandModeState", T_STRING, "auto"),
+            ("io:VentilationConfigurationModeState", T_STRING, "comfort"),
+            (
+                "io:VentilationModeState",
+                T_OBJECT,
+                {"prog": "off", "cooling": "off", "dayNight": "night"},
+            ),
+        ],
+        discrete={
+            "io:AirDemandModeState": ["auto", "away", "boost", "high"],
+            "io:VentilationConfigurationModeState": ["comfort", "eco", "standard"],
+        },
+        manufacturer="Atlantic",
+    )
+    return [ventilation]
+
+
+_THERMOSTAT_MODES = [
+    "atHomeMode",
+    "awayMode",
+    "freezeMode",
+    "geofencingMode",
+    "manualMode",
+    "sleepingMode",
+    "suddenDropMode",
+]
+
+
+def somfy_thermostat(base_url: str, label: str) -> list[dict[str, Any]]:
+    """Build a Somfy thermostat (``#1``) and its temperature sensor (``#2``)."""
+    thermostat = device(
+        f"{base_url}#1",
+        label,
+        "somfythermostat:SomfyThermostatThermostatComponent",
+        "HeatingSystem",
+        "SomfyThermostat",
+        {"setDerogation": 2, "exitDerogation": 0, "setModeTemperature": 2},
+        [
+            ("somfythermostat:HeatingModeState", T_STRING, "atHomeMode"),
+            ("somfythermostat:DerogationHeatingModeState", T_STRING, "atHomeMode"),
+            ("somfythermostat:DerogationTypeState", T_STRING, "furtherNotice"),
+            ("core:DerogationActivationState", T_STRING, "inactive"),
+            ("core:TargetTemperatureState", T_FLOAT, 20.0),
+            ("core:DerogatedTargetTemperatureState", T_FLOAT, 20.0),
+            ("somfythermostat:AtHomeTargetTemperatureState", T_FLOAT, 20.0),
+            ("somfythermostat:SleepingModeTargetTemperatureState", T_FLOAT, 18.5),
+            ("somfythermostat:AwayModeTargetTemperatureState", T_FLOAT, 17.0),
+            ("somfythermostat:FreezeModeTargetTemperatureState", T_FLOAT, 8.0),
+        ],
+        discrete={
+            "somfythermostat:HeatingModeState": _THERMOSTAT_MODES,
+            "somfythermostat:DerogationHeatingModeState": _THERMOSTAT_MODES,
+            "core:DerogationActivationState": ["active", "inactive"],
+        },
+    )
+    sensor = device(
+        f"{base_url}#2",
+        f"{label} temperature",
+        "somfythermostat:SomfyThermostatTemperatureSensor",
+        "TemperatureSensor",
+        "TemperatureSensor",
+        {},
+        [("core:TemperatureState", T_FLOAT, 19.5)],
+        sensor=True,
+    )
+    return [thermostat, sensor]
+
+
+def actuators_house(gateway_id: str = DEFAULT_GATEWAY_ID) -> dict[str, Any]:
+    """Build a house with one device of each family above."""
+    gw = gateway_id
+    devices = [
+        dimmer_light(f"io://{gw}/6001", "Hall light"),
+        on_off_light(f"zwave://{gw}/6002", "Porch lamp"),
+        rgb_light(f"hue://{gw}/6003", "Colour lamp"),
+        door_lock(f"io://{gw}/6101", "Front door lock"),
+        siren(f"io://{gw}/6201", "Indoor siren"),
+        tsk_alarm(f"internal://{gw}/alarm/0"),
+        stateful_alarm(f"io://{gw}/6301", "House alarm"),
+        myfox_alarm(f"myfox://{gw}/site_alarm", "Somfy Protect"),
+        alarm_panel(f"verisure://{gw}/alarm", "Verisure panel"),
+        *water_heater(f"io://{gw}/7001", "Water heater"),
+        *towel_dryer(f"io://{gw}/7101", "Towel dryer"),
+        *heat_recovery_ventilation(f"io://{gw}/7201", "Ventilation"),
+        *somfy_thermostat(f"somfythermostat://{gw}/7301", "Thermostat"),
+    ]
+    return setup(gateway_id, devices)

@@ -1,0 +1,197 @@
+"""Taking the default house over from overkiz, and giving it back."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
+from homeassistant.helpers import (
+    area_registry as ar,
+    device_registry as dr,
+    entity_registry as er,
+    label_registry as lr,
+)
+import pytest
+
+from custom_components.overkiz_batch.const import DOMAIN
+from custom_components.overkiz_batch.takeover import CONF_TAKEN_OVER, CORE_DOMAIN
+from simulator.houses import DEFAULT_GATEWAY_ID as GW
+from tests.takeover_setup import add_automation, owned, setup_core, take_over
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+
+    from simulator import GatewaySimulator
+
+pytestmark = pytest.mark.usefixtures("socket_enabled")
+
+SHUTTER_1 = f"io://{GW}/1001"
+SHUTTER_2 = f"io://{GW}/1002"
+SHUTTER_3 = f"io://{GW}/1003"
+LIGHTS = f"io://{GW}/3001"
+
+
+def entity_id(hass: HomeAssistant, domain: str, platform: str, unique_id: str) -> str:
+    found = er.async_get(hass).async_get_entity_id(domain, platform, unique_id)
+    assert found is not None, unique_id
+    return found
+
+
+def kept(entry: er.RegistryEntry) -> tuple[object, ...]:
+    """What a move must keep of a registry entry."""
+    return (
+        entry.disabled_by,
+        entry.hidden_by,
+        entry.area_id,
+        entry.name,
+        entry.icon,
+        entry.labels,
+        entry.device_id,
+    )
+
+
+async def wait_for_commands(
+    sim: GatewaySimulator, urls: list[str], count: int = 1
+) -> None:
+    """Wait until each device ran ``count`` commands (overkiz's own queue waits)."""
+    for _ in range(100):
+        if all(len(sim.stats.device_commands.get(u, [])) >= count for u in urls):
+            return
+        await asyncio.sleep(0.05)
+    pytest.fail(f"commands never reached {urls}: {dict(sim.stats.device_commands)}")
+
+
+async def test_take_over_and_give_back(
+    hass: HomeAssistant, sim: GatewaySimulator
+) -> None:
+    core = await setup_core(hass, sim)
+    ent_reg = er.async_get(hass)
+    dev_reg = dr.async_get(hass)
+    shutter_1 = entity_id(hass, "cover", CORE_DOMAIN, SHUTTER_1)
+    shutter_2 = entity_id(hass, "cover", CORE_DOMAIN, SHUTTER_2)
+    shutter_3 = entity_id(hass, "cover", CORE_DOMAIN, SHUTTER_3)
+    lights = entity_id(hass, "switch", CORE_DOMAIN, f"{LIGHTS}-OnOff")
+    # What the user made of overkiz's entities and devices.
+    living = ar.async_get(hass).async_create("Living room").id
+    garage = ar.async_get(hass).async_create("Garage").id
+    label = lr.async_get(hass).async_create("Ground floor").label_id
+    ent_reg.async_update_entity(
+        shutter_1,
+        area_id=living,
+        name="Big window",
+        icon="mdi:window-shutter-alert",
+        labels={label},
+        hidden_by=er.RegistryEntryHider.USER,
+    )
+    ent_reg.async_update_entity(shutter_3, disabled_by=er.RegistryEntryDisabler.USER)
+    device_2 = ent_reg.async_get(shutter_2)
+    assert device_2 is not None
+    assert device_2.device_id is not None
+    dev_reg.async_update_device(
+        device_2.device_id, area_id=garage, name_by_user="Garage window"
+    )
+    await hass.async_block_till_done()
+    await add_automation(
+        hass,
+        "evening",
+        [
+            {
+                "action": "cover.close_cover",
+                "target": {"entity_id": [shutter_1, shutter_2]},
+            },
+            {"action": "switch.turn_on", "target": {"entity_id": lights}},
+        ],
+    )
+    core_only = {
+        e.entity_id
+        for e in owned(hass, core).values()
+        if e.domain in ("button", "number")
+    }
+    assert core_only
+    moving = set(owned(hass, core)) - core_only
+    before = {e.entity_id: kept(e) for e in owned(hass, core).values()}
+
+    ours = await take_over(hass, sim)
+
+    assert ours.state is ConfigEntryState.LOADED
+    assert core.disabled_by is ConfigEntryDisabler.USER
+    assert core.state is ConfigEntryState.NOT_LOADED
+    mine = owned(hass, ours)
+    for moved in (shutter_1, shutter_2, shutter_3, lights):
+        assert mine[moved].platform == DOMAIN
+    entry_1 = mine[shutter_1]
+    assert entry_1.area_id == living
+    assert entry_1.name == "Big window"
+    assert entry_1.icon == "mdi:window-shutter-alert"
+    assert entry_1.labels == {label}
+    assert entry_1.hidden_by is er.RegistryEntryHider.USER
+    assert mine[shutter_3].disabled_by is er.RegistryEntryDisabler.USER
+    assert hass.states.get(shutter_3) is None
+    state_1 = hass.states.get(shutter_1)
+    assert state_1 is not None
+    assert state_1.name == "Big window"
+    device = dev_reg.async_get(device_2.device_id)
+    assert device is not None
+    assert device.config_entry_id == ours.entry_id
+    assert device.identifiers == {(DOMAIN, SHUTTER_2)}
+    assert (device.area_id, device.name_by_user) == (garage, "Garage window")
+    assert mine[shutter_2].device_id == device_2.device_id
+    # No second entity for what moved, and overkiz keeps what we do not create.
+    pending = entity_id(hass, "sensor", DOMAIN, f"{GW}_pending_actions")
+    assert set(mine) == moving | {pending}
+    left = owned(hass, core)
+    assert set(left) == core_only
+    assert all(e.disabled for e in left.values())
+    assert {e: kept(mine[e]) for e in moving} == {e: before[e] for e in moving}
+
+    # The automation runs the same commands, now through our queue.
+    coordinator = ours.runtime_data
+    actions = coordinator.commands.queue.stats.actions
+    sim.stats.reset()
+    hass.bus.async_fire("evening")
+    await hass.async_block_till_done()
+    await wait_for_commands(sim, [SHUTTER_1, SHUTTER_2, LIGHTS])
+    assert sim.stats.device_commands[SHUTTER_1] == [("close", [])]
+    assert sim.stats.device_commands[LIGHTS] == [("on", [])]
+    assert coordinator.commands.queue.stats.actions == actions + 3
+
+    # The way back: remove our entry; overkiz owns the same entity ids again.
+    await hass.config_entries.async_remove(ours.entry_id)
+    await hass.async_block_till_done()
+
+    assert core.disabled_by is None
+    assert core.state is ConfigEntryState.LOADED
+    theirs = owned(hass, core)
+    for moved in (shutter_1, shutter_2, shutter_3, lights):
+        assert theirs[moved].platform == CORE_DOMAIN
+    assert theirs[shutter_1].area_id == living
+    assert theirs[shutter_1].name == "Big window"
+    assert theirs[shutter_1].labels == {label}
+    assert theirs[shutter_3].disabled_by is er.RegistryEntryDisabler.USER
+    assert {e.entity_id: kept(e) for e in theirs.values()} == before
+    device = dev_reg.async_get(device_2.device_id)
+    assert device is not None
+    assert device.config_entry_id == core.entry_id
+    assert device.identifiers == {(CORE_DOMAIN, SHUTTER_2)}
+    assert (device.area_id, device.name_by_user) == (garage, "Garage window")
+    assert set(theirs) == moving | core_only
+    assert pending not in ent_reg.entities
+    assert hass.states.get(shutter_1) is not None
+
+    sim.stats.reset()
+    hass.bus.async_fire("evening")
+    await hass.async_block_till_done()
+    await wait_for_commands(sim, [SHUTTER_1, SHUTTER_2, LIGHTS])
+    assert sim.stats.device_commands[SHUTTER_1] == [("close", [])]
+
+
+async def test_record_of_what_moved(hass: HomeAssistant, sim: GatewaySimulator) -> None:
+    core = await setup_core(hass, sim)
+    ours = await take_over(hass, sim)
+    record = ours.data[CONF_TAKEN_OVER]
+    assert record["entry_id"] == core.entry_id
+    assert set(record["entities"]) == set(owned(hass, ours)) - {
+        entity_id(hass, "sensor", DOMAIN, f"{GW}_pending_actions")
+    }
+    assert "take_over" not in ours.data

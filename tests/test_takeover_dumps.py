@@ -1,0 +1,126 @@
+"""The take-over and the way back on every real gateway dump overkiz sets up."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from homeassistant.components.cover import CoverEntityFeature
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import ATTR_SUPPORTED_FEATURES, STATE_UNAVAILABLE
+from homeassistant.helpers import (
+    area_registry as ar,
+    device_registry as dr,
+    entity_registry as er,
+    label_registry as lr,
+)
+import pytest
+
+from custom_components.overkiz_batch.const import DOMAIN
+from custom_components.overkiz_batch.takeover import CORE_DOMAIN
+from simulator import GatewaySimulator
+from tests.conftest import shared_dumps
+from tests.takeover_setup import add_automation, owned, setup_core, take_over
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+
+pytestmark = pytest.mark.usefixtures("socket_enabled")
+
+
+def _closable(hass: HomeAssistant, entity_ids: set[str]) -> str | None:
+    """A cover that closes, or a switch: something an automation can drive."""
+    for entity_id in sorted(entity_ids):
+        state = hass.states.get(entity_id)
+        if state is None or state.state == STATE_UNAVAILABLE:
+            continue
+        features = state.attributes.get(ATTR_SUPPORTED_FEATURES, 0)
+        if entity_id.startswith("switch.") or (
+            entity_id.startswith("cover.") and features & CoverEntityFeature.CLOSE
+        ):
+            return entity_id
+    return None
+
+
+@pytest.mark.parametrize("dump", shared_dumps(), ids=lambda path: path.stem)
+async def test_take_over_real_setup(hass: HomeAssistant, dump: Path) -> None:
+    async with GatewaySimulator(house=str(dump), mode="local", speed=100) as sim:
+        core = await setup_core(hass, sim)
+        ent_reg = er.async_get(hass)
+        dev_reg = dr.async_get(hass)
+        home = ar.async_get(hass).async_create("Home").id
+        label = lr.async_get(hass).async_create("Moved").label_id
+        for entity in owned(hass, core).values():
+            ent_reg.async_update_entity(entity.entity_id, labels={label})
+        renamed = {}
+        for device in dr.async_entries_for_config_entry(dev_reg, core.entry_id):
+            dev_reg.async_update_device(
+                device.id, area_id=home, name_by_user=f"My {device.name}"
+            )
+            renamed[device.id] = f"My {device.name}"
+        before = set(owned(hass, core))
+
+        ours = await take_over(hass, sim)
+
+        assert ours.state is ConfigEntryState.LOADED
+        mine = owned(hass, ours)
+        moved = set(mine) & before
+        new = set(mine) - before
+        # Only our own diagnostic sensor is new; everything else kept its id.
+        assert {mine[e].unique_id for e in new} == {f"{sim.gateway_id}_pending_actions"}
+        assert moved
+        assert all(mine[e].labels == {label} for e in moved)
+        for entity_id in moved:
+            device = dev_reg.async_get(mine[entity_id].device_id or "")
+            assert device is not None
+            assert device.config_entry_id == ours.entry_id
+            assert device.area_id == home
+            # Kept, even where we name the device otherwise (the gateway).
+            assert device.name_by_user == renamed[device.id]
+        stays = set(owned(hass, core))
+        assert stays == before - moved
+        print(f"{dump.stem}: {len(moved)} moved, {len(stays)} stay with overkiz")
+
+        target = _closable(hass, moved)
+        if target is not None:
+            await add_automation(
+                hass,
+                "go",
+                [
+                    {
+                        "action": f"{target.split('.')[0]}."
+                        + ("close_cover" if target.startswith("cover.") else "turn_on"),
+                        "target": {"entity_id": target},
+                    }
+                ],
+            )
+            uid = mine[target].unique_id
+            if target.startswith("switch."):
+                url = uid.rsplit("-", 1)[0]
+            else:
+                url = uid.removesuffix("_low_speed")
+            sim.stats.reset()
+            hass.bus.async_fire("go")
+            await hass.async_block_till_done()
+            for _ in range(100):
+                if sim.stats.device_commands.get(url):
+                    break
+                await asyncio.sleep(0.02)
+            assert sim.stats.device_commands.get(url), target
+            assert ours.runtime_data.commands.queue.stats.actions >= 1
+
+        await hass.config_entries.async_remove(ours.entry_id)
+        await hass.async_block_till_done()
+
+        assert core.state is ConfigEntryState.LOADED
+        theirs = owned(hass, core)
+        assert set(theirs) == before
+        assert all(theirs[e].platform == CORE_DOMAIN for e in before)
+        assert all(theirs[e].labels == {label} for e in before)
+        for device in dr.async_entries_for_config_entry(dev_reg, core.entry_id):
+            assert (device.area_id, device.name_by_user) == (home, f"My {device.name}")
+        assert not er.async_entries_for_config_entry(ent_reg, ours.entry_id)
+        assert not [e for e in ent_reg.entities.values() if e.platform == DOMAIN]
+        await hass.config_entries.async_unload(core.entry_id)
+        await hass.async_block_till_done()

@@ -1,0 +1,129 @@
+"""Water heaters against the simulated gateway: operations, boost, absence."""
+
+from __future__ import annotations
+
+from homeassistant.components.water_heater import (
+    ATTR_AWAY_MODE,
+    ATTR_OPERATION_LIST,
+    ATTR_OPERATION_MODE,
+    DOMAIN as WATER_HEATER,
+    SERVICE_SET_AWAY_MODE,
+    SERVICE_SET_OPERATION_MODE,
+    SERVICE_SET_TEMPERATURE,
+)
+from homeassistant.const import ATTR_TEMPERATURE, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import entity_registry as er
+import pytest
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.overkiz_batch.water_heater import OverkizBatchWaterHeater
+from simulator.actuator_houses import actuators_house
+from simulator.houses import DEFAULT_GATEWAY_ID as GW
+from tests.gateway_setup import entity_of
+from tests.platforms import gateway, snapshot_entities
+
+pytestmark = pytest.mark.usefixtures("socket_enabled")
+
+HEATER, URL = "water_heater.water_heater", f"io://{GW}/7001#1"
+RELAUNCH_ON = {"relaunch": "on", "absence": "off"}
+ALL_OFF = {"relaunch": "off", "absence": "off"}
+
+
+def attrs(hass: HomeAssistant) -> dict[str, object]:
+    state = hass.states.get(HEATER)
+    assert state is not None
+    return {"state": state.state, **state.attributes}
+
+
+async def test_entities(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    async with gateway(hass, Platform.WATER_HEATER, house=actuators_house()) as gw:
+        await snapshot_entities(gw, entity_registry, snapshot)
+
+
+async def test_modes_and_setpoint(hass: HomeAssistant) -> None:
+    async with gateway(hass, Platform.WATER_HEATER, house=actuators_house()) as gw:
+        state = attrs(hass)
+        assert state["state"] == "auto"
+        assert state[ATTR_OPERATION_LIST] == [
+            "auto",
+            "manual_eco",
+            "manual",
+            "performance",
+        ]
+        assert state["current_temperature"] == 48.5
+        await gw.call(
+            WATER_HEATER,
+            SERVICE_SET_OPERATION_MODE,
+            HEATER,
+            operation_mode="manual_eco",
+        )
+        await gw.sync()
+        await gw.call(WATER_HEATER, SERVICE_SET_TEMPERATURE, HEATER, temperature=55)
+        await gw.sync()
+        state = attrs(hass)
+        assert state[ATTR_OPERATION_MODE] == "manual_eco"
+        assert state[ATTR_TEMPERATURE] == 55
+        assert gw.commands(URL) == [
+            ("setDHWMode", ["manualEcoActive"]),
+            ("setTargetTemperature", [55.0]),
+        ]
+
+
+async def test_boost_is_one_action_and_ends_before_a_mode(hass: HomeAssistant) -> None:
+    async with gateway(hass, Platform.WATER_HEATER, house=actuators_house()) as gw:
+        await gw.call(
+            WATER_HEATER,
+            SERVICE_SET_OPERATION_MODE,
+            HEATER,
+            operation_mode="performance",
+        )
+        await gw.sync()
+        assert attrs(hass)["state"] == "performance"
+        assert gw.sim.state(URL, "core:BoostModeDurationState") == 1
+        await gw.call(
+            WATER_HEATER, SERVICE_SET_OPERATION_MODE, HEATER, operation_mode="manual"
+        )
+        await gw.sync()
+        assert attrs(hass)["state"] == "manual"
+        assert gw.sim.state(URL, "core:BoostModeDurationState") == 0
+        assert gw.commands(URL) == [
+            ("setBoostModeDuration", [1]),
+            ("setCurrentOperatingMode", [RELAUNCH_ON]),
+            ("setCurrentOperatingMode", [ALL_OFF]),
+            ("setDHWMode", ["manualEcoInactive"]),
+        ]
+        assert gw.sim.stats.executions_accepted == 2
+
+
+async def test_away(hass: HomeAssistant) -> None:
+    async with gateway(hass, Platform.WATER_HEATER, house=actuators_house()) as gw:
+        assert attrs(hass)[ATTR_AWAY_MODE] == "off"
+        await gw.call(WATER_HEATER, SERVICE_SET_AWAY_MODE, HEATER, away_mode=True)
+        await gw.sync()
+        assert attrs(hass)[ATTR_AWAY_MODE] == "on"
+        await gw.call(WATER_HEATER, SERVICE_SET_AWAY_MODE, HEATER, away_mode=False)
+        await gw.sync()
+        assert attrs(hass)[ATTR_AWAY_MODE] == "off"
+        assert gw.commands(URL) == [
+            ("setCurrentOperatingMode", [{"relaunch": "off", "absence": "on"}]),
+            ("setCurrentOperatingMode", [ALL_OFF]),
+        ]
+
+
+async def test_bad_input_is_refused(hass: HomeAssistant) -> None:
+    async with gateway(hass, Platform.WATER_HEATER, house=actuators_house()) as gw:
+        heater = entity_of(hass, HEATER)
+        assert isinstance(heater, OverkizBatchWaterHeater)
+        with pytest.raises(ServiceValidationError) as err:
+            await heater.async_set_operation_mode("gas")
+        assert err.value.translation_key == "unsupported_operation_mode"
+        with pytest.raises(ServiceValidationError) as err:
+            await heater.async_set_temperature(temperature=90)
+        assert err.value.translation_key == "temperature_out_of_range"
+        assert gw.commands(URL) == []
