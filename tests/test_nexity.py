@@ -26,11 +26,10 @@ from pyoverkiz.enums import APIType, Server
 from pyoverkiz.utils import create_server_config
 import pytest
 
-from custom_components.overkiz_batch.client import SERVERS
 from custom_components.overkiz_batch.const import CONF_HUB, DOMAIN
 from simulator import GatewaySimulator
 from simulator.nexity import API_HOST, NexityCloud
-from tests.gateway_setup import SimFactory
+from tests.gateway_setup import SimFactory, register_hub
 
 pytestmark = pytest.mark.usefixtures("socket_enabled", "no_retry_waits")
 
@@ -91,8 +90,8 @@ async def nexity(
 ) -> AsyncIterator[tuple[GatewaySimulator, NexityCloud]]:
     """A Nexity account: Cognito and Nexity's API in front of a cloud simulator."""
     sim = await make_sim(house="default", mode="cloud")
-    monkeypatch.setitem(
-        SERVERS,
+    register_hub(
+        monkeypatch,
         HUB,
         create_server_config(
             name="Nexity Eugénie",
