@@ -12,6 +12,7 @@ from __future__ import annotations
 import custom_components.overkiz_batch  # noqa: F401  # isort: skip
 
 import asyncio
+from collections import Counter
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 import math
@@ -20,9 +21,10 @@ from typing import TYPE_CHECKING, Any
 from unittest.mock import patch
 
 from aiohttp.resolver import AsyncResolver
-from homeassistant import loader
+from homeassistant import config_entries, loader
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_TOKEN, CONF_VERIFY_SSL
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import frame, translation
 from homeassistant.helpers.entity_platform import DATA_DOMAIN_PLATFORM_ENTITIES
 from homeassistant.setup import async_setup_component
@@ -35,8 +37,9 @@ from custom_components.overkiz_batch import const
 from simulator import GatewaySimulator, shutters_house
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Callable
 
+    from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import HomeAssistant
 
 # Simulated time runs this many times faster than the benchmark's clock: a
@@ -49,6 +52,33 @@ RUN_TIMEOUT = 120.0
 
 CLOSED = 100  # core:ClosureState of a closed shutter
 CLOSE = "close"
+CORE_DOMAIN = "overkiz"  # Home Assistant core's own integration
+EXEC_APPLY = "exec/apply"
+
+
+class StampedCalls(Counter[str]):
+    """The simulator's call counter, also noting when each exec/apply arrived."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        super().__init__()
+        self.clock = clock
+        self.exec_apply_at: list[float] = []
+
+    def __setitem__(self, key: str, value: int) -> None:
+        if key == EXEC_APPLY:
+            self.exec_apply_at.append(self.clock())
+        super().__setitem__(key, value)
+
+    def clear(self) -> None:
+        super().clear()
+        self.exec_apply_at.clear()
+
+
+def stamp_calls(sim: GatewaySimulator) -> StampedCalls:
+    """Make the simulator note when each exec/apply arrives (loop time)."""
+    calls = StampedCalls(asyncio.get_running_loop().time)
+    sim.stats.calls = calls
+    return calls
 
 
 @dataclass
@@ -128,10 +158,12 @@ class Watch:
 
 
 @asynccontextmanager
-async def simulated_house(n: int) -> AsyncIterator[GatewaySimulator]:
+async def simulated_house(
+    n: int, speed: float = SPEED
+) -> AsyncIterator[GatewaySimulator]:
     """A local gateway with ``n`` open shutters, at benchmark speed."""
     async with GatewaySimulator(
-        house=shutters_house(n), mode="local", speed=SPEED
+        house=shutters_house(n), mode="local", speed=speed
     ) as sim:
         yield sim
 
@@ -194,9 +226,47 @@ async def integration(
         await hass.async_block_till_done()
 
 
-def cover_entities(hass: HomeAssistant, entry: MockConfigEntry) -> list[str]:
+@asynccontextmanager
+async def core_integration(
+    hass: HomeAssistant, sim: GatewaySimulator
+) -> AsyncIterator[ConfigEntry]:
+    """Home Assistant core's overkiz, added through its config flow (local API).
+
+    Its code runs as installed. Only its start-up import of Rexel's OAuth client
+    into application credentials is skipped: that needs Home Assistant's HTTP
+    server, and no Rexel account is involved here.
+    """
+    with patch(
+        "homeassistant.components.overkiz.async_import_client_credential",
+        return_value=None,
+    ):
+        hass.config.components.add("application_credentials")
+        flow = hass.config_entries.flow
+        result = await flow.async_init(
+            CORE_DOMAIN, context={"source": config_entries.SOURCE_USER}
+        )
+        result = await flow.async_configure(result["flow_id"], {"hub": "somfy_europe"})
+        result = await flow.async_configure(result["flow_id"], {"api_type": "local"})
+        result = await flow.async_configure(
+            result["flow_id"],
+            {CONF_HOST: sim.host, CONF_TOKEN: sim.token, CONF_VERIFY_SSL: False},
+        )
+        if result["type"] is not FlowResultType.CREATE_ENTRY:
+            raise RuntimeError(f"core's overkiz flow did not finish: {result}")
+        entry = result["result"]
+        await hass.async_block_till_done()
+        if entry.state is not ConfigEntryState.LOADED:
+            raise RuntimeError(f"core's overkiz did not set up: {entry.state}")
+        try:
+            yield entry
+        finally:
+            await hass.config_entries.async_unload(entry.entry_id)
+            await hass.async_block_till_done()
+
+
+def cover_entities(hass: HomeAssistant, entry: ConfigEntry) -> list[str]:
     """The cover entity ids of the entry, in device order."""
-    platform = hass.data[DATA_DOMAIN_PLATFORM_ENTITIES].get(("cover", const.DOMAIN), {})
+    platform = hass.data[DATA_DOMAIN_PLATFORM_ENTITIES].get(("cover", entry.domain), {})
     covers = {
         entity_id: entity
         for entity_id, entity in platform.items()

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
     from benchmarks.harness import Outcome
     from benchmarks.scenarios import Row
+    from benchmarks.timing import TimingRow
 
 HEADERS = (
     "benchmark",
@@ -95,12 +96,76 @@ def text_table(rows: list[Row | OverheadRow]) -> str:
 
 def markdown_table(rows: list[Row | OverheadRow]) -> str:
     """The same table in markdown."""
+    return _markdown(HEADERS, [cells(row) for row in rows], left=3)
+
+
+def _markdown(headers: tuple[str, ...], lines: list[list[str]], left: int) -> str:
+    """A markdown table whose first ``left`` columns are text."""
     out = [
-        "| " + " | ".join(HEADERS) + " |",
-        "|" + "|".join(":--" if i < 3 else "--:" for i in range(len(HEADERS))) + "|",
+        "| " + " | ".join(headers) + " |",
+        "|" + "|".join(":--" if i < left else "--:" for i in range(len(headers))) + "|",
     ]
-    out.extend("| " + " | ".join(cells(row)) + " |" for row in rows)
+    out.extend("| " + " | ".join(line) + " |" for line in lines)
     return "\n".join(out)
+
+
+TIMING_HEADERS = (
+    "benchmark",
+    "configuration",
+    "median (ms)",
+    "p90 (ms)",
+    "total (s)",
+    "exec/apply",
+)
+
+
+def _maybe(value: float | int | None, fmt: str) -> str:
+    return DASH if value is None else format(value, fmt)
+
+
+def timing_cells(row: TimingRow) -> list[str]:
+    """The cells of a latency or sequential row."""
+    return [
+        row.benchmark,
+        row.configuration.name,
+        _maybe(row.median_ms, ".0f"),
+        _maybe(row.p90_ms, ".0f"),
+        _maybe(row.total_s, ".2f"),
+        _maybe(row.exec_apply, "d"),
+    ]
+
+
+def timing_table(rows: list[TimingRow]) -> str:
+    """Latency and sequential automation, in markdown (also fine in a terminal)."""
+    return _markdown(TIMING_HEADERS, [timing_cells(row) for row in rows], left=2)
+
+
+def latency_chart(rows: list[TimingRow], path: Path) -> None:
+    """Median and p90 latency per configuration, next to the bare round trip."""
+    import matplotlib  # noqa: PLC0415 - only the chart needs it
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    measured = [r for r in rows if r.benchmark == "latency" and r.latencies_ms]
+    fig, ax = plt.subplots(figsize=(9, 4.2))
+    ys = range(len(measured))
+    medians = [r.median_ms or 0.0 for r in measured]
+    p90s = [r.p90_ms or 0.0 for r in measured]
+    bars = ax.barh([y + 0.2 for y in ys], medians, 0.4, label="median")
+    ax.bar_label(bars, fmt="%.0f ms", fontsize=8, padding=3)
+    bars = ax.barh([y - 0.2 for y in ys], p90s, 0.4, label="p90")
+    ax.bar_label(bars, fmt="%.0f ms", fontsize=8, padding=3)
+    ax.set_yticks(list(ys), [r.configuration.name for r in measured], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("ms from the service call until the gateway receives exec/apply")
+    ax.set_xlim(0, max([*p90s, *medians, 1.0]) * 1.2)
+    ax.legend(fontsize=8, loc="lower right")
+    ax.set_title("One command on an idle gateway (simulated, local API)", fontsize=10)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 def burst_chart(rows: list[Row], path: Path) -> None:

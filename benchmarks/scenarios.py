@@ -1,7 +1,9 @@
-"""The benchmarks of issue 8: burst, trickle and refresh storm, per configuration.
+"""Burst, trickle, fault and refresh storm, per configuration.
 
 Each run gets a fresh simulated house (and a fresh Home Assistant), so no run
-inherits another's executions, listeners or throttles.
+inherits another's executions, listeners or throttles. Home Assistant core's own
+``overkiz`` integration runs beside ours, unchanged, set up through its config
+flow on the simulator's local API.
 """
 
 from __future__ import annotations
@@ -13,20 +15,18 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from pyoverkiz.action_queue import ActionQueueSettings as PyoverkizQueueSettings
-from pyoverkiz.auth.credentials import LocalTokenCredentials
-from pyoverkiz.client import OverkizClient, OverkizClientSettings
-from pyoverkiz.models import Action, Command
 
 from benchmarks.harness import (
-    CLOSE,
     Outcome,
     Watch,
+    core_integration,
     cover_entities,
     home_assistant,
     integration,
     simulated_house,
 )
 from custom_components.overkiz_batch.const import (
+    CONF_ADAPTIVE_SENDING,
     CONF_BUSY_MODE,
     CONF_MAX_ACTIONS,
     CONF_QUEUE_DELAY,
@@ -40,59 +40,77 @@ from custom_components.overkiz_batch.const import (
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable
 
+    from homeassistant.core import HomeAssistant
+
     from simulator import GatewaySimulator
 
 TRICKLE_INTERVAL = 0.15  # seconds between two commands, as staggered automations
 STORM_WINDOW = 1.0  # the K update_entity calls are spread over this many seconds
+FAULT_SIZE = 30  # shutters of the fault benchmark's burst
+FAULT_REFUSALS = 3  # exec/apply answered EXEC_QUEUE_FULL this many times
 REFRESH_ENDPOINTS = (
     "setup/devices/states/refresh",
     "setup/devices/{url}/states/refresh",
 )
-# What Home Assistant core's overkiz integration gives pyoverkiz today.
-PYOVERKIZ_QUEUE = PyoverkizQueueSettings(delay=0.1, max_actions=20)
+# The queue Home Assistant core's overkiz gets from pyoverkiz (its defaults).
+PYOVERKIZ_QUEUE = PyoverkizQueueSettings()
 
 
 @dataclass(frozen=True)
 class Configuration:
-    """One way of sending the commands: our integration with options, or pyoverkiz."""
+    """One way of sending the commands: ours with options, or core's overkiz."""
 
     name: str
-    options: dict[str, Any] | None  # None: pyoverkiz's own queue, no Home Assistant
+    options: dict[str, Any] | None  # None: Home Assistant core's overkiz
     max_actions: int
 
 
-OURS_DEFAULT = Configuration(
-    f"ours (delay {DEFAULT_QUEUE_DELAY} s, {DEFAULT_MAX_ACTIONS} actions)",
-    {
-        CONF_QUEUE_DELAY: DEFAULT_QUEUE_DELAY,
-        CONF_MAX_ACTIONS: DEFAULT_MAX_ACTIONS,
+def _ours(delay: float, max_actions: int, adaptive: bool) -> dict[str, Any]:
+    return {
+        CONF_QUEUE_DELAY: delay,
+        CONF_MAX_ACTIONS: max_actions,
+        CONF_ADAPTIVE_SENDING: adaptive,
         CONF_BUSY_MODE: DEFAULT_BUSY_MODE,
         CONF_REFRESH_THROTTLE: DEFAULT_REFRESH_THROTTLE,
-    },
-    DEFAULT_MAX_ACTIONS,
-)
-OURS_SINGLE = Configuration(
-    "ours (delay 0, 1 action: one execution per entity)",
-    {
-        CONF_QUEUE_DELAY: 0.0,
-        CONF_MAX_ACTIONS: 1,
-        CONF_BUSY_MODE: DEFAULT_BUSY_MODE,
-        CONF_REFRESH_THROTTLE: DEFAULT_REFRESH_THROTTLE,
-    },
-    1,
-)
-PYOVERKIZ = Configuration(
-    f"pyoverkiz queue as in HA core (delay {PYOVERKIZ_QUEUE.delay} s, "
-    f"{PYOVERKIZ_QUEUE.max_actions} actions)",
+    }
+
+
+CORE = Configuration(
+    f"HA core overkiz (pyoverkiz queue {PYOVERKIZ_QUEUE.delay:g} s)",
     None,
     PYOVERKIZ_QUEUE.max_actions,
 )
-CONFIGURATIONS = (OURS_DEFAULT, OURS_SINGLE, PYOVERKIZ)
-# Home Assistant core never asks for a refresh; a client without a guard asks
-# once per update.
-PYOVERKIZ_UNGUARDED = Configuration(
-    "pyoverkiz client, one refresh_states() per update", None, 0
+OURS_DEFAULT = Configuration(
+    "ours, defaults (adaptive)",
+    _ours(DEFAULT_QUEUE_DELAY, DEFAULT_MAX_ACTIONS, adaptive=True),
+    DEFAULT_MAX_ACTIONS,
 )
+OURS_WINDOW = Configuration(
+    f"ours, plain {DEFAULT_QUEUE_DELAY:g} s window",
+    _ours(DEFAULT_QUEUE_DELAY, DEFAULT_MAX_ACTIONS, adaptive=False),
+    DEFAULT_MAX_ACTIONS,
+)
+OURS_SINGLE = Configuration(
+    "ours, one execution per entity", _ours(0.0, 1, adaptive=False), 1
+)
+CONFIGURATIONS = (CORE, OURS_DEFAULT, OURS_SINGLE)
+
+
+@asynccontextmanager
+async def covers(
+    configuration: Configuration, sim: GatewaySimulator
+) -> AsyncIterator[tuple[HomeAssistant, list[str]]]:
+    """Home Assistant with the configuration's integration on ``sim``; its covers."""
+    async with home_assistant() as hass:
+        if configuration.options is None:
+            setup = core_integration(hass, sim)
+        else:
+            setup = integration(hass, sim, configuration.options)
+        async with setup as entry:
+            entities = cover_entities(hass, entry)
+            if len(entities) != len(sim.device_urls):
+                raise RuntimeError(f"expected a cover per shutter, got {entities}")
+            yield hass, entities
 
 
 @dataclass
@@ -129,22 +147,6 @@ async def send_trickle(calls: list[Callable[[], Awaitable[Any]]]) -> int:
     return sum(isinstance(r, Exception) for r in results)
 
 
-@asynccontextmanager
-async def pyoverkiz_client(sim: GatewaySimulator) -> AsyncIterator[OverkizClient]:
-    """pyoverkiz's client with its own queue, logged in as HA core does."""
-    client = OverkizClient(
-        server=sim.server_config,
-        credentials=LocalTokenCredentials(sim.token),
-        verify_ssl=False,
-        settings=OverkizClientSettings(action_queue=PYOVERKIZ_QUEUE),
-    )
-    try:
-        await client.login()
-        yield client
-    finally:
-        await client.close()
-
-
 async def _measure(
     sim: GatewaySimulator, calls: list[Callable[[], Awaitable[Any]]], sender: Sender
 ) -> tuple[Outcome, int]:
@@ -158,65 +160,48 @@ async def _measure(
 
 
 async def close_all(
-    configuration: Configuration, n: int, sender: Sender, batched_call: bool
+    configuration: Configuration,
+    n: int,
+    sender: Sender,
+    batched_call: bool,
+    refusals: int = 0,
 ) -> tuple[Outcome, int]:
-    """Close ``n`` shutters; ``batched_call``: one service call for all of them."""
-    async with simulated_house(n) as sim:
-        if configuration.options is None:
-            async with pyoverkiz_client(sim) as client:
+    """Close ``n`` shutters; ``batched_call``: one service call for all of them.
 
-                def direct(url: str) -> Callable[[], Awaitable[Any]]:
-                    action = Action(device_url=url, commands=[Command(name=CLOSE)])
-                    return lambda: client.execute_action_group(actions=[action])
+    ``refusals``: the gateway answers the first exec/apply calls EXEC_QUEUE_FULL.
+    """
+    async with simulated_house(n) as sim, covers(configuration, sim) as found:
+        hass, entities = found
 
-                return await _measure(sim, [direct(u) for u in sim.device_urls], sender)
-        async with (
-            home_assistant() as hass,
-            integration(hass, sim, configuration.options) as entry,
-        ):
-            entities = cover_entities(hass, entry)
-            if len(entities) != n:
-                raise RuntimeError(
-                    f"expected {n} covers, Home Assistant has {entities}"
-                )
+        def service(entity_ids: list[str]) -> Callable[[], Awaitable[Any]]:
+            return lambda: hass.services.async_call(
+                "cover", "close_cover", {"entity_id": entity_ids}, blocking=True
+            )
 
-            def service(entity_ids: list[str]) -> Callable[[], Awaitable[Any]]:
-                return lambda: hass.services.async_call(
-                    "cover", "close_cover", {"entity_id": entity_ids}, blocking=True
-                )
-
-            if batched_call:
-                calls = [service(entities)]
-            else:
-                calls = [service([e]) for e in entities]
-            return await _measure(sim, calls, sender)
+        calls = (
+            [service(entities)] if batched_call else [service([e]) for e in entities]
+        )
+        if refusals:
+            sim.fail("exec/apply", "EXEC_QUEUE_FULL", count=refusals)
+        return await _measure(sim, calls, sender)
 
 
 async def refresh_storm(configuration: Configuration, k: int) -> int:
     """K refresh requests within a second; return the gateway refreshes made."""
-    async with simulated_house(k) as sim:
-        if configuration.options is None:
-            async with pyoverkiz_client(sim) as client:
-                sim.stats.reset()
-                await _spread([client.refresh_states for _ in range(k)])
-        else:
-            async with (
-                home_assistant() as hass,
-                integration(hass, sim, configuration.options) as entry,
-            ):
-                entities = cover_entities(hass, entry)
-                sim.stats.reset()
+    async with simulated_house(k) as sim, covers(configuration, sim) as found:
+        hass, entities = found
+        sim.stats.reset()
 
-                def update(entity_id: str) -> Callable[[], Awaitable[Any]]:
-                    return lambda: hass.services.async_call(
-                        "homeassistant",
-                        "update_entity",
-                        {"entity_id": entity_id},
-                        blocking=True,
-                    )
+        def update(entity_id: str) -> Callable[[], Awaitable[Any]]:
+            return lambda: hass.services.async_call(
+                "homeassistant",
+                "update_entity",
+                {"entity_id": entity_id},
+                blocking=True,
+            )
 
-                await _spread([update(entities[i % len(entities)]) for i in range(k)])
-                await hass.async_block_till_done()
+        await _spread([update(entities[i % len(entities)]) for i in range(k)])
+        await hass.async_block_till_done()
         return sum(sim.stats.calls[name] for name in REFRESH_ENDPOINTS)
 
 
@@ -230,25 +215,29 @@ async def _spread(calls: list[Callable[[], Awaitable[Any]]]) -> None:
 
 
 async def run_all(sizes: list[int], progress: Callable[[Row], None]) -> list[Row]:
-    """Run burst, trickle and storm for every size and configuration."""
+    """Run burst, trickle, fault and storm for every size and configuration."""
+    plan: list[tuple[str, int, Sender | None, bool, int]] = [
+        (benchmark, n, sender, batched, 0)
+        for benchmark, sender, batched in (
+            ("burst", send_burst, True),
+            ("trickle", send_trickle, False),
+        )
+        for n in sizes
+    ]
+    fault = f"fault (EXEC_QUEUE_FULL x{FAULT_REFUSALS})"
+    plan.append((fault, FAULT_SIZE, send_burst, True, FAULT_REFUSALS))
+    plan.extend(("refresh storm", k, None, False, 0) for k in sizes)
     rows: list[Row] = []
-    for benchmark, sender, batched in (
-        ("burst", send_burst, True),
-        ("trickle", send_trickle, False),
-    ):
-        for n in sizes:
-            for configuration in CONFIGURATIONS:
-                began = time.monotonic()
-                outcome, errors = await close_all(configuration, n, sender, batched)
-                row = Row(benchmark, n, configuration, outcome, caller_errors=errors)
-                row.seconds = time.monotonic() - began
-                rows.append(row)
-                progress(row)
-    for k in sizes:
-        for configuration in (OURS_DEFAULT, PYOVERKIZ_UNGUARDED):
+    for benchmark, n, sender, batched, refusals in plan:
+        for configuration in CONFIGURATIONS:
             began = time.monotonic()
-            row = Row("refresh storm", k, configuration)
-            row.refresh_requests = await refresh_storm(configuration, k)
+            row = Row(benchmark, n, configuration)
+            if sender is None:
+                row.refresh_requests = await refresh_storm(configuration, n)
+            else:
+                row.outcome, row.caller_errors = await close_all(
+                    configuration, n, sender, batched, refusals
+                )
             row.seconds = time.monotonic() - began
             rows.append(row)
             progress(row)

@@ -12,6 +12,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 import json
 import logging
+import math
 import random
 import time
 from typing import Any
@@ -494,10 +495,10 @@ class GatewayCore:
 
     async def _move(self, device: SimDevice, target: int) -> None:
         start = device.position
-        if start == target:
+        if start == target:  # the motor reports at once that it is there
             changes = device.position_changes(target, moving=False)
             changes[TARGET_CLOSURE] = target
-            self.emit_states(device, device.apply(changes))
+            self.emit_states(device, device.report(changes))
             return
         self.emit_states(device, device.apply({MOVING: True, TARGET_CLOSURE: target}))
         distance = abs(target - start)
@@ -670,10 +671,29 @@ def _type_of(value: Any) -> int:
     return 3
 
 
+def java_numbers(value: Any) -> Any:
+    """Return ``value`` with NaN and infinities as the gateway's Java writes them.
+
+    JSON has no such numbers: Jackson quotes them (``"NaN"``, ``"Infinity"``,
+    ``"-Infinity"``).
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return (
+            "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+        )
+    if isinstance(value, dict):
+        return {key: java_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [java_numbers(item) for item in value]
+    return value
+
+
 def _as_text(value: Any) -> str:
     """Render a state value as the cloud sends it in events: a string."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict | list):
-        return json.dumps(value)
+        return json.dumps(java_numbers(value))
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(java_numbers(value))
     return str(value)

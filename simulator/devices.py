@@ -9,6 +9,7 @@ switch, heaters and valves change their setpoints, any ``setX`` updates an ``XSt
 from __future__ import annotations
 
 from dataclasses import dataclass
+import math
 from typing import Any
 
 from .errors import api_error
@@ -129,6 +130,19 @@ class SimDevice:
                 state["value"] = new
                 changed.append({"name": name, "type": state["type"], "value": new})
         return changed
+
+    def report(self, changes: dict[str, Any]) -> list[dict[str, Any]]:
+        """Set states the device has; return all of them as event entries.
+
+        What a motor told to go where it already is sends at once: its position
+        and that it is not moving, changed or not.
+        """
+        self.apply(changes)
+        return [
+            {"name": name, "type": state["type"], "value": state["value"]}
+            for name in changes
+            if (state := self._states.get(name)) is not None
+        ]
 
     def put_state(self, name: str, kind: int, value: Any) -> list[dict[str, Any]]:
         """Set a state, adding it if the device lacks it (tests, outside changes)."""
@@ -280,7 +294,13 @@ def _derogation(params: list[Any]) -> dict[str, Any]:
 
 
 def _cast(value: Any, kind: Any) -> Any:
-    """Convert a value to the state's declared type (a float closure to an int)."""
+    """Convert a value to the state's declared type (a float closure to an int).
+
+    NaN and infinities stay as they are: a gateway reports them for a number
+    it does not know, whatever the declared type.
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return value
     if kind == T_INT and _is_number(value):
         return round(value)
     if kind == T_FLOAT and _is_number(value):

@@ -32,8 +32,9 @@ class GatewaySimulator:
     """A simulated gateway speaking the Overkiz API (local https or cloud http).
 
     ``speed`` scales simulated time: 1.0 is real time, 100 runs movements 100 times
-    faster. ``await settle()`` finishes everything at once. ``local_history=False``
-    refuses ``history/executions`` in local mode, as real gateways do.
+    faster. ``await settle()`` finishes everything at once. In local mode
+    ``history/executions`` is refused, as real gateways do (``local_history=True``
+    answers it, for tests that need a local gateway with history).
     """
 
     def __init__(
@@ -53,7 +54,7 @@ class GatewaySimulator:
         min_fetch_interval: float | None = None,
         travel_time: float = 20.0,
         command_delay: float = 0.5,
-        local_history: bool = True,
+        local_history: bool = False,
         sensor_period: float | None = None,
     ) -> None:
         if mode not in ("local", "cloud"):
@@ -84,7 +85,7 @@ class GatewaySimulator:
         )
         self.faults = Faults()
         self.max_concurrent_requests = max_concurrent_requests
-        # Real local gateways have no history/executions; False refuses it as they do.
+        # Real local gateways have no history/executions: refused unless asked for.
         self.local_history = local_history
         self.is_down = False
         # Counters (energy, water...) grow every sensor_period simulated seconds.

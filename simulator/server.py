@@ -17,6 +17,7 @@ from aiohttp import web
 
 from . import sensors
 from .auth import COOKIE
+from .core import java_numbers
 from .errors import ERRORS, ApiErrorResponse, api_error, injected_error
 
 if TYPE_CHECKING:
@@ -91,9 +92,11 @@ ROUTES = (
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
-    return web.Response(
-        status=status, text=json.dumps(data), content_type="application/json"
-    )
+    try:
+        text = json.dumps(data, allow_nan=False)
+    except ValueError:  # NaN or an infinity somewhere: quoted, as Jackson writes them
+        text = json.dumps(java_numbers(data))
+    return web.Response(status=status, text=text, content_type="application/json")
 
 
 def _no_content() -> web.Response:

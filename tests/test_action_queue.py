@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections import deque
 from collections.abc import AsyncIterator, Callable
 import dataclasses
 import gc
@@ -18,114 +17,16 @@ from pyoverkiz.exceptions import (
     TooManyExecutionsError,
     TooManyRequestsError,
 )
-from pyoverkiz.models import Action, Command
 import pytest
 
 from custom_components.overkiz_batch.action_queue import (
-    RETRY_INITIAL,
-    RETRY_MAX,
     ActionQueue,
     ActionQueueClosedError,
     ActionQueueSettings,
 )
+from custom_components.overkiz_batch.queue_sender import RETRY_INITIAL, RETRY_MAX
 
-DEV = [f"io://1234-5678-1234/{n}" for n in range(100)]
-
-
-async def turns(count: int = 10) -> None:
-    """Let ready tasks run (loop turns only, no time passes)."""
-    for _ in range(count):
-        await asyncio.sleep(0)
-
-
-class FakeTime:
-    """A clock and sleep that move only when the test says so."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []  # sleep() calls: retry backoff
-        self.windows: list[float] = []  # call_later() calls: batch windows
-        self._sleepers: list[tuple[float, asyncio.Future[None]]] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, delay: float) -> None:
-        self.slept.append(delay)
-        entry = (self.now + delay, asyncio.get_running_loop().create_future())
-        self._sleepers.append(entry)
-        try:
-            await entry[1]
-        finally:
-            self._sleepers.remove(entry)
-
-    def call_later(
-        self, delay: float, callback: Callable[[], None]
-    ) -> asyncio.Future[None]:
-        self.windows.append(delay)
-        entry = (self.now + delay, asyncio.get_running_loop().create_future())
-        self._sleepers.append(entry)
-
-        def fire(future: asyncio.Future[None]) -> None:
-            self._sleepers.remove(entry)
-            if not future.cancelled():
-                callback()
-
-        entry[1].add_done_callback(fire)
-        return entry[1]  # cancel() drops the call
-
-    async def advance(self, seconds: float) -> None:
-        """Move time forward, waking sleepers in order."""
-        target = self.now + seconds
-        await turns()
-        while due := [
-            s for s in self._sleepers if s[0] <= target + 1e-9 and not s[1].done()
-        ]:
-            wake = min(when for when, _ in due)
-            self.now = max(self.now, wake)
-            for when, future in due:
-                if when == wake and not future.done():
-                    future.set_result(None)
-            await turns()
-        self.now = target
-
-
-class FakeGateway:
-    """An executor that records batches and can fail or hold them."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[list[tuple[str, list[str]]], str | None]] = []
-        self.errors: deque[Exception | None] = deque()  # None: accept
-        self.hold: asyncio.Event | None = None
-        self.accepted: list[list[tuple[str, list[str]]]] = []
-        self.running = 0
-        self.most_running = 0
-
-    async def __call__(self, actions: list[Action], label: str | None) -> str:
-        self.calls.append(
-            (
-                [(a.device_url, [str(c.name) for c in a.commands]) for a in actions],
-                label,
-            )
-        )
-        self.running += 1
-        self.most_running = max(self.most_running, self.running)
-        try:
-            if self.hold is not None:
-                await self.hold.wait()
-            if self.errors and (error := self.errors.popleft()) is not None:
-                raise error
-            self.accepted.append(self.calls[-1][0])
-            return f"exec-{len(self.calls)}"
-        finally:
-            self.running -= 1
-
-    def batches(self) -> list[list[tuple[str, list[str]]]]:
-        return [actions for actions, _ in self.calls]
-
-
-def act(device: str, *names: str) -> Action:
-    return Action(device_url=device, commands=[Command(name=n) for n in names])
+from .queue_fakes import DEV, FakeGateway, FakeTime, act, queue_factory, turns
 
 
 @pytest.fixture
@@ -142,36 +43,8 @@ def gateway() -> FakeGateway:
 async def make_queue(
     fake_time: FakeTime, gateway: FakeGateway
 ) -> AsyncIterator[Callable[..., ActionQueue]]:
-    """Build queues on fake time; each is shut down and checked for leftovers."""
-    queues: list[ActionQueue] = []
-    tasks_before = asyncio.all_tasks()
-
-    def make(rand: Callable[[], float] = lambda: 0.5, **settings: float) -> ActionQueue:
-        queue = ActionQueue(
-            gateway,
-            ActionQueueSettings(**settings),  # type: ignore[arg-type]
-            clock=fake_time.clock,
-            sleep=fake_time.sleep,
-            call_later=fake_time.call_later,
-            rand=rand,
-        )
-        queues.append(queue)
-        return queue
-
-    yield make
-    if gateway.hold is not None:
-        gateway.hold.set()
-    for queue in queues:
-        closing = asyncio.ensure_future(queue.shutdown())
-        for _ in range(100):
-            if closing.done():
-                break
-            await fake_time.advance(10)
-        assert closing.done(), "shutdown did not finish"
-        await closing
-    await turns()
-    left = asyncio.all_tasks() - tasks_before - {asyncio.current_task()}
-    assert left == set(), "tasks left behind"
+    async for make in queue_factory(fake_time, gateway):
+        yield make
 
 
 # Settings
@@ -244,20 +117,42 @@ async def test_window_waits_for_the_delay(
     assert queue.get_pending_actions_count() == 0
 
 
-async def test_merges_commands_per_device_in_arrival_order(
+async def test_merges_one_callers_commands_per_device_in_order(
     make_queue: Callable[..., ActionQueue], gateway: FakeGateway, fake_time: FakeTime
 ) -> None:
     queue = make_queue()
     mine = [act(DEV[1], "close"), act(DEV[2], "open"), act(DEV[1], "setClosure")]
     before = [(a.device_url, list(a.commands)) for a in mine]
     first = asyncio.create_task(queue.add(mine))
-    second = asyncio.create_task(queue.add([act(DEV[2], "stop"), act(DEV[1], "my")]))
+    second = asyncio.create_task(queue.add([act(DEV[3], "stop")]))
     await fake_time.advance(0.5)
     await asyncio.gather(first, second)
     assert gateway.batches() == [
-        [(DEV[1], ["close", "setClosure", "my"]), (DEV[2], ["open", "stop"])]
+        [(DEV[1], ["close", "setClosure"]), (DEV[2], ["open"]), (DEV[3], ["stop"])]
     ]
     assert [(a.device_url, a.commands) for a in mine] == before
+
+
+async def test_a_device_already_collected_starts_the_next_batch(
+    make_queue: Callable[..., ActionQueue], gateway: FakeGateway, fake_time: FakeTime
+) -> None:
+    """Close then open: two executions in order, never one close-then-open action."""
+    queue = make_queue()
+    close = asyncio.create_task(queue.add([act(DEV[1], "close")]))
+    other = asyncio.create_task(queue.add([act(DEV[2], "close")]))
+    await turns()
+    reopen = asyncio.create_task(queue.add([act(DEV[3], "x"), act(DEV[1], "open")]))
+    later = asyncio.create_task(queue.add([act(DEV[4], "close")]))
+    await turns()
+    assert gateway.batches() == [[(DEV[1], ["close"]), (DEV[2], ["close"])]]
+    await fake_time.advance(0.5)
+    assert await close == await other == "exec-1"
+    assert await reopen == await later == "exec-2"
+    assert gateway.batches()[1] == [
+        (DEV[3], ["x"]),
+        (DEV[1], ["open"]),
+        (DEV[4], ["close"]),
+    ]
 
 
 async def test_zero_delay_batches_one_loop_turn(
@@ -290,12 +185,12 @@ async def test_same_device_does_not_count_twice_toward_max_actions(
     make_queue: Callable[..., ActionQueue], gateway: FakeGateway
 ) -> None:
     queue = make_queue(delay=60, max_actions=2)
-    first = asyncio.create_task(queue.add([act(DEV[1], "close")]))
-    again = asyncio.create_task(queue.add([act(DEV[1], "open")]))
+    first = asyncio.create_task(queue.add([act(DEV[1], "close"), act(DEV[1], "x")]))
     await turns()
     assert gateway.calls == []
     other = asyncio.create_task(queue.add([act(DEV[2], "close")]))
-    assert await first == await again == await other == "exec-1"
+    assert await first == await other == "exec-1"
+    assert gateway.batches() == [[(DEV[1], ["close", "x"]), (DEV[2], ["close"])]]
 
 
 async def test_label_change_closes_the_batch(
@@ -653,7 +548,7 @@ async def test_stopped_sender_fails_its_callers(
     first = asyncio.create_task(queue.add([act(DEV[1], "close")]))
     second = asyncio.create_task(queue.add([act(DEV[2], "close")]))
     await turns()
-    sender = queue._sender
+    sender = queue._sender.task
     assert sender is not None
     sender.cancel()  # as when the event loop is torn down
     await asyncio.wait([sender])
@@ -681,6 +576,8 @@ async def test_stats_are_plain_data(
         "retries": 0,
         "failures": 0,
         "largest_batch": 3,
+        "splits": 0,
+        "overtakes": 0,
     }
 
 

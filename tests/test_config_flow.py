@@ -1082,6 +1082,7 @@ async def test_options_defaults_and_save(hass: HomeAssistant) -> None:
     assert defaults == {
         CONF_QUEUE_DELAY: const.DEFAULT_QUEUE_DELAY,
         CONF_MAX_ACTIONS: const.DEFAULT_MAX_ACTIONS,
+        const.CONF_ADAPTIVE_SENDING: True,
         CONF_BUSY_MODE: const.DEFAULT_BUSY_MODE,
         CONF_REFRESH_THROTTLE: const.DEFAULT_REFRESH_THROTTLE,
     }
@@ -1089,6 +1090,7 @@ async def test_options_defaults_and_save(hass: HomeAssistant) -> None:
     new = {
         CONF_QUEUE_DELAY: 1.5,
         CONF_MAX_ACTIONS: 7.0,  # the number box answers floats
+        const.CONF_ADAPTIVE_SENDING: False,  # the plain fixed window
         CONF_BUSY_MODE: const.BUSY_MODE_REJECT,
         CONF_REFRESH_THROTTLE: 30.0,
     }
@@ -1140,6 +1142,7 @@ async def test_options_out_of_range(
     valid = {
         CONF_QUEUE_DELAY: 0.0,
         CONF_MAX_ACTIONS: 1,
+        const.CONF_ADAPTIVE_SENDING: True,
         CONF_BUSY_MODE: const.BUSY_MODE_QUEUE,
         CONF_REFRESH_THROTTLE: 1.0,
     }
@@ -1179,6 +1182,7 @@ async def test_options_change_calls_update_listener(hass: HomeAssistant) -> None
         {
             CONF_QUEUE_DELAY: 0.2,
             CONF_MAX_ACTIONS: 10,
+            const.CONF_ADAPTIVE_SENDING: False,
             CONF_BUSY_MODE: const.BUSY_MODE_QUEUE,
             CONF_REFRESH_THROTTLE: 5,
         },
@@ -1189,6 +1193,7 @@ async def test_options_change_calls_update_listener(hass: HomeAssistant) -> None
         {
             CONF_QUEUE_DELAY: 0.2,
             CONF_MAX_ACTIONS: 10,
+            const.CONF_ADAPTIVE_SENDING: False,
             CONF_BUSY_MODE: const.BUSY_MODE_QUEUE,
             CONF_REFRESH_THROTTLE: 5,
         }

@@ -121,18 +121,22 @@ def _record(waits: list[float]) -> Any:
 async def test_batch_registered_late_after_a_drop_is_not_sent_again(
     hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The connection dropped after the request was sent; the gateway lists it late."""
+    """The connection dropped after the request was sent; the gateway tells late."""
     sim, coordinator, url = await start(hass, make_sim, monkeypatch)
-    client = coordinator.client
-    running = client.get_current_executions
+    registered = coordinator.async_find_registered
     asked: list[bool] = []
 
-    async def not_yet_listed() -> Any:
-        listed = await running()
+    async def not_yet_registered(label: str) -> str | None:
+        found = await registered(label)
         asked.append(True)
-        return listed if len(asked) > 1 else []
+        return found if len(asked) > 1 else None
 
-    monkeypatch.setattr(client, "get_current_executions", not_yet_listed)
+    monkeypatch.setattr(coordinator, "async_find_registered", not_yet_registered)
+
+    async def nothing_running() -> list[Any]:
+        return []
+
+    monkeypatch.setattr(coordinator.client, "get_current_executions", nothing_running)
     monkeypatch.setattr(sender, "sleep", _record([]))
     sim.drop("exec/apply", after=True)
 
@@ -196,7 +200,8 @@ async def test_lost_login_is_retried_once(
 async def test_lost_answer_of_a_finished_batch_is_found_in_history(
     hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sim, coordinator, url = await start(hass, make_sim, monkeypatch)
+    """Its registration event lost with the listener, the cloud's history tells."""
+    sim, coordinator, url = await start(hass, make_sim, monkeypatch, local_history=True)
     client = coordinator.client
     running = client.get_current_executions
 
@@ -204,7 +209,12 @@ async def test_lost_answer_of_a_finished_batch_is_found_in_history(
         await sim.settle()  # the batch ends before the gateway is asked
         return await running()
 
+    async def listener_lost(label: str) -> None:
+        coordinator.listener_epoch += 1  # replaced: its events are gone
+        return
+
     monkeypatch.setattr(client, "get_current_executions", after_the_end)
+    monkeypatch.setattr(coordinator, "async_find_registered", listener_lost)
     sim.drop("exec/apply", after=True)
 
     exec_id = await coordinator.commands.execute_action_group(close(url))
@@ -219,7 +229,7 @@ async def test_lost_answer_and_no_way_to_ask_tells_the_caller(
 ) -> None:
     sim, coordinator, url = await start(hass, make_sim, monkeypatch)
     sim.drop("exec/apply", after=True)
-    sim.fail("exec/current", "MAINTENANCE")
+    sim.fail("events/fetch", "MAINTENANCE")
 
     err = await close_cover_fails(hass, coordinator, url)
     await sim.settle()
@@ -271,7 +281,7 @@ async def test_refused_connection_is_tried_again_but_never_looked_up(
 async def test_unreadable_answer_is_translated_and_not_sent_again(
     hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sim, coordinator, url = await start(hass, make_sim, monkeypatch)
+    sim, coordinator, url = await start(hass, make_sim, monkeypatch, local_history=True)
     sim.fail("exec/apply", "MALFORMED_JSON")
 
     err = await close_cover_fails(hass, coordinator, url)
@@ -313,7 +323,9 @@ async def test_execution_that_failed_unseen_is_reported_from_history(
     hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Its end event went with an expired listener; the history tells how it ended."""
-    sim, coordinator, url = await start(hass, make_sim, monkeypatch, speed=1)
+    sim, coordinator, url = await start(
+        hass, make_sim, monkeypatch, speed=1, local_history=True
+    )
     events: list[Event] = []
     hass.bus.async_listen(EVENT_EXECUTION_FAILED, events.append)
 

@@ -27,7 +27,7 @@ from homeassistant.exceptions import HomeAssistantError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.overkiz_batch import action_queue
+from custom_components.overkiz_batch import queue_sender
 from custom_components.overkiz_batch.const import DOMAIN
 from custom_components.overkiz_batch.coordinator import OverkizBatchCoordinator
 from simulator import GatewaySimulator, shutters_house
@@ -43,8 +43,8 @@ SHUTTERS = 6
 @pytest.fixture
 def instant_queue_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """The queue's back pressure backoff (0.5 s and up) in milliseconds."""
-    monkeypatch.setattr(action_queue, "RETRY_INITIAL", 0.001)
-    monkeypatch.setattr(action_queue, "RETRY_MAX", 0.004)
+    monkeypatch.setattr(queue_sender, "RETRY_INITIAL", 0.001)
+    monkeypatch.setattr(queue_sender, "RETRY_MAX", 0.004)
 
 
 @dataclass

@@ -16,6 +16,7 @@ import yaml
 
 from custom_components.overkiz_batch.const import (
     BUSY_MODE_REJECT,
+    CONF_ADAPTIVE_SENDING,
     CONF_BUSY_MODE,
     CONF_QUEUE_DELAY,
     DOMAIN,
@@ -239,10 +240,8 @@ async def test_flush_queue_one_gateway_or_all(
         await make_sim(),
         await make_sim(mode="cloud", house=default_house("2222-2222-2222")),
     ]
-    entries = [
-        await setup_entry(hass, s, monkeypatch, **{CONF_QUEUE_DELAY: 60.0})
-        for s in sims
-    ]
+    plain_window = {CONF_QUEUE_DELAY: 60.0, CONF_ADAPTIVE_SENDING: False}
+    entries = [await setup_entry(hass, s, monkeypatch, **plain_window) for s in sims]
     coordinators = [coordinator_of(e) for e in entries]
 
     def queue(index: int) -> asyncio.Future[str]:

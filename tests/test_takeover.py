@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from typing import TYPE_CHECKING
+from unittest.mock import patch
 
-from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
+from homeassistant.config_entries import (
+    SOURCE_USER,
+    ConfigEntryDisabler,
+    ConfigEntryState,
+)
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME, Platform
 from homeassistant.helpers import (
     area_registry as ar,
     device_registry as dr,
@@ -13,11 +19,25 @@ from homeassistant.helpers import (
     label_registry as lr,
 )
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.overkiz_batch.const import DOMAIN
+from custom_components.overkiz_batch.const import (
+    API_TYPE_CLOUD,
+    CONF_API_TYPE,
+    CONF_HUB,
+    DOMAIN,
+    PLATFORMS,
+)
 from custom_components.overkiz_batch.takeover import CONF_TAKEN_OVER, CORE_DOMAIN
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
-from tests.takeover_setup import add_automation, owned, setup_core, take_over
+from tests.gateway_setup import SimFactory, register_hub
+from tests.takeover_setup import (
+    add_automation,
+    owned,
+    setup_core,
+    start_take_over,
+    take_over,
+)
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -26,6 +46,7 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
+CLOUD_HUB = "flexom"  # a cloud-only hub with the plain session login
 SHUTTER_1 = f"io://{GW}/1001"
 SHUTTER_2 = f"io://{GW}/1002"
 SHUTTER_3 = f"io://{GW}/1003"
@@ -186,12 +207,132 @@ async def test_take_over_and_give_back(
     assert sim.stats.device_commands[SHUTTER_1] == [("close", [])]
 
 
-async def test_record_of_what_moved(hass: HomeAssistant, sim: GatewaySimulator) -> None:
+async def test_what_stays_is_listed_before_confirming(
+    hass: HomeAssistant, sim: GatewaySimulator
+) -> None:
     core = await setup_core(hass, sim)
-    ours = await take_over(hass, sim)
+    result = await start_take_over(hass, sim)
+    assert result["step_id"] == "take_over"
+    shown = result["description_placeholders"]
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    await hass.async_block_till_done()
+    ours = result["result"]
+
     record = ours.data[CONF_TAKEN_OVER]
     assert record["entry_id"] == core.entry_id
-    assert set(record["entities"]) == set(owned(hass, ours)) - {
-        entity_id(hass, "sensor", DOMAIN, f"{GW}_pending_actions")
+    pending = entity_id(hass, "sensor", DOMAIN, f"{GW}_pending_actions")
+    assert set(record["entities"]) == set(owned(hass, ours)) - {pending}
+    assert shown["moves"] == str(len(record["entities"]))
+    assert shown["devices"] == str(len(record["devices"]))
+    stayed = owned(hass, core)
+    assert shown["stay_count"] == str(len(stayed))
+    assert shown["stays"].splitlines()[0].startswith("- button (")
+    listed = {
+        listed_id
+        for line in shown["stays"].splitlines()
+        for listed_id in line.split(": ", 1)[1].split(", ")
     }
+    assert listed == set(stayed)
     assert "take_over" not in ours.data
+
+
+async def test_take_over_in_the_cloud_with_scenes(
+    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The vendor app's scenarios are scenes in both: they move with their ids."""
+    sim = await make_sim(house="default", mode="cloud")
+    register_hub(monkeypatch, CLOUD_HUB, sim.server_config)  # ours
+    monkeypatch.setattr(  # overkiz's
+        "pyoverkiz.client.SUPPORTED_SERVERS", {CLOUD_HUB: sim.server_config}
+    )
+    core = MockConfigEntry(
+        domain=CORE_DOMAIN,
+        version=1,
+        minor_version=2,
+        unique_id=sim.gateway_id,
+        title="Cloud",
+        data={
+            CONF_HUB: CLOUD_HUB,
+            CONF_API_TYPE: API_TYPE_CLOUD,
+            CONF_USERNAME: sim.username,
+            CONF_PASSWORD: sim.password,
+        },
+    )
+    core.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(core.entry_id)
+    await hass.async_block_till_done()
+    scenes = set(hass.states.async_entity_ids("scene"))
+    assert len(scenes) == 3
+    await add_automation(
+        hass,
+        "leave",
+        [{"action": "scene.turn_on", "target": {"entity_id": "scene.leaving_home"}}],
+    )
+
+    flow = hass.config_entries.flow
+    result = await flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await flow.async_configure(result["flow_id"], {CONF_HUB: CLOUD_HUB})
+    result = await flow.async_configure(
+        result["flow_id"],
+        {CONF_USERNAME: sim.username, CONF_PASSWORD: sim.password},
+    )
+    assert result["step_id"] == "take_over"
+    result = await flow.async_configure(result["flow_id"], {})
+    await hass.async_block_till_done()
+    ours = result["result"]
+
+    mine = owned(hass, ours)
+    assert scenes <= set(mine)
+    assert all(mine[s].platform == DOMAIN for s in scenes)
+    sim.stats.reset()
+    hass.bus.async_fire("leave")
+    await hass.async_block_till_done()
+    await sim.settle()
+    assert sim.stats.calls["exec/{oid}"] == 1
+
+    await hass.config_entries.async_remove(ours.entry_id)
+    await hass.async_block_till_done()
+    theirs = owned(hass, core)
+    assert scenes <= set(theirs)
+    assert all(theirs[s].platform == CORE_DOMAIN for s in scenes)
+    assert set(hass.states.async_entity_ids("scene")) == scenes
+    await hass.config_entries.async_unload(core.entry_id)
+    await hass.async_block_till_done()
+
+
+async def test_a_platform_added_later_takes_its_entities_over(
+    hass: HomeAssistant, sim: GatewaySimulator
+) -> None:
+    """Switches left with overkiz by a version without them move at next setup."""
+    core = await setup_core(hass, sim)
+    lights = entity_id(hass, "switch", CORE_DOMAIN, f"{LIGHTS}-OnOff")
+    without_switches = [p for p in PLATFORMS if p != Platform.SWITCH]
+    with (
+        patch("custom_components.overkiz_batch.PLATFORMS", without_switches),
+        patch("custom_components.overkiz_batch.takeover.PLATFORMS", without_switches),
+    ):
+        ours = await take_over(hass, sim)
+        assert owned(hass, core)[lights].disabled
+        await hass.config_entries.async_unload(ours.entry_id)
+        await hass.async_block_till_done()
+
+    # The update brings switches: the next setup takes them with their ids.
+    assert await hass.config_entries.async_setup(ours.entry_id)
+    await hass.async_block_till_done()
+    mine = owned(hass, ours)
+    assert mine[lights].platform == DOMAIN
+    assert mine[lights].disabled_by is None
+    assert hass.states.get(lights) is not None
+    assert lights in ours.data[CONF_TAKEN_OVER]["entities"]
+    assert core.disabled_by is ConfigEntryDisabler.USER
+
+    # Nothing more to take: the next setup changes nothing.
+    data = dict(ours.data)
+    assert await hass.config_entries.async_reload(ours.entry_id)
+    await hass.async_block_till_done()
+    assert dict(ours.data) == data
+
+    await hass.config_entries.async_remove(ours.entry_id)
+    await hass.async_block_till_done()
+    assert owned(hass, core)[lights].platform == CORE_DOMAIN
+    assert hass.states.get(lights) is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from homeassistant.core import HassJob
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
 
@@ -72,6 +73,10 @@ async def async_setup_entry(
     # Poll the listener even when no entity listens: executions, device events
     # and the listener's own life depend on it.
     entry.async_on_unload(coordinator.async_add_listener(lambda: None))
+    # Home Assistant stopping sends what waits in the queue first.
+    entry.async_on_unload(
+        hass.async_add_shutdown_job(HassJob(coordinator.commands.async_shutdown))
+    )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     set_up_with = dict(entry.data)
 
@@ -96,7 +101,12 @@ async def async_setup_entry(
 async def async_unload_entry(
     hass: HomeAssistant, entry: OverkizBatchConfigEntry
 ) -> bool:
-    """Send the queued commands, then stop following the gateway."""
+    """Send the queued commands, then stop following the gateway.
+
+    The queue is drained before the entities go: a reload then leaves only
+    milliseconds in which Home Assistant has no entity to take a command.
+    """
+    await entry.runtime_data.commands.flush_action_queue()
     if unloaded := await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
         await entry.runtime_data.async_unload()
     return unloaded

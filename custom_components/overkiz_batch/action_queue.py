@@ -6,139 +6,68 @@ group. The semantics follow pyoverkiz's action queue, plus what a Home Assistant
 integration needs: back pressure retry, strict per-device order across batches,
 live settings, a clean shutdown and caller cancellation that spares the batch.
 
+- Merging: one action per device, the commands of one add() call in order. A
+  later call for a device already in the collecting batch closes that batch and
+  starts the next one: the two go as separate executions, in order, so the later
+  command supersedes the earlier one (a gateway interrupts what a device does
+  when a new execution drives it) instead of running after it (close then open
+  would otherwise travel fully down, then up).
+- ``add(actions, alone=True)`` (stop-like commands) closes the collecting batch
+  and goes as its own execution right after what is already queued: nothing is
+  merged into it, nothing is merged ahead of it.
+- ``run_alone(send)`` runs any other request that starts an execution, such as
+  a scenario's ``exec/{oid}``, in queue order, alone, with the same back-pressure
+  retry: ``await queue.run_alone(lambda: client.execute_scenario(oid))``.
+- Sending (queue_sender.py): in order, one batch after the other; a stop does
+  not wait behind a late answer; back pressure is retried; a group the gateway
+  refused as invalid is split by caller and sent again; nothing else is resent.
+- Adaptive sending (``ActionQueueSettings.adaptive``): see its docstring.
+
 Pure asyncio, no Home Assistant import. State changes happen in synchronous
-sections (asyncio cannot switch tasks there), so no lock is needed at all, and
-the executor only ever runs in the single sender task, in batch order.
+sections (asyncio cannot switch tasks there), so no lock is needed at all.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import deque
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-import math
 import random
 import time
-from typing import Protocol
+from typing import TYPE_CHECKING
 
-from pyoverkiz.exceptions import (
-    ExecutionQueueFullError,
-    TooManyConcurrentRequestsError,
-    TooManyExecutionsError,
+from .queue_batch import BACK_PRESSURE_ERRORS, Batch, Part, Send, refused_as_invalid
+from .queue_sender import (
+    LATE_ANSWER,
+    ActionQueueClosedError,
+    BatchSender,
+    Cancellable,
+    Executor,
 )
-from pyoverkiz.models import Action
+from .queue_settings import ActionQueueSettings, ActionQueueStats
 
-type Executor = Callable[[list[Action], str | None], Awaitable[str]]
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
 
-# The gateway answers these when it is busy; the batch was not executed, so it is
-# safe to send it again. Any other error is final: a retry might run it twice.
-BACK_PRESSURE_ERRORS: tuple[type[Exception], ...] = (
-    ExecutionQueueFullError,
-    TooManyExecutionsError,
-    TooManyConcurrentRequestsError,
-)
-# Backoff before retry n (from 0): min(RETRY_MAX, RETRY_INITIAL * 2**n), of which
-# the upper half is random (jitter) so that several queues do not retry in step.
-RETRY_INITIAL = 0.5
-RETRY_MAX = 8.0
+    from pyoverkiz.models import Action
 
-
-class Cancellable(Protocol):
-    """A scheduled call, such as the asyncio.TimerHandle of loop.call_later."""
-
-    def cancel(self) -> object:
-        """Drop the call."""
-
-
-class ActionQueueClosedError(RuntimeError):
-    """The queue was shut down (or stopped) before the actions could be sent."""
-
-
-@dataclass(frozen=True, slots=True)
-class ActionQueueSettings:
-    """How the queue batches and retries.
-
-    delay: seconds to collect commands before sending; 0 sends on the next
-    event-loop turn, which still batches what one scene issues at once.
-    max_actions: a batch is sent at once when it holds this many devices.
-    retry_deadline: seconds during which a batch the gateway refused as busy is
-    retried; its callers get the error after that.
-    """
-
-    delay: float = 0.5
-    max_actions: int = 20
-    retry_deadline: float = 30.0
-
-    def __post_init__(self) -> None:
-        """Refuse values that would stall or break the queue."""
-        _check_seconds("delay", self.delay)
-        _check_seconds("retry_deadline", self.retry_deadline)
-        if (
-            not isinstance(self.max_actions, int)
-            or isinstance(self.max_actions, bool)
-            or self.max_actions < 1
-        ):
-            raise ValueError(
-                f"max_actions must be an integer >= 1, got {self.max_actions!r}"
-            )
-
-
-def _check_seconds(name: str, value: object) -> None:
-    if (
-        not isinstance(value, int | float)
-        or isinstance(value, bool)
-        or not math.isfinite(value)
-        or value < 0
-    ):
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-
-
-@dataclass(slots=True)
-class ActionQueueStats:
-    """Counters for diagnostics."""
-
-    adds: int = 0  # add() calls accepted
-    batches: int = 0  # batches the gateway accepted
-    actions: int = 0  # actions (one per device) in accepted batches
-    retries: int = 0  # sends repeated after back pressure
-    failures: int = 0  # batches whose callers got an error
-    largest_batch: int = 0  # most actions in one accepted batch
-
-
-@dataclass(slots=True, eq=False)
-class _Batch:
-    """One future action group: one action per device, commands in order."""
-
-    label: str | None
-    settings: ActionQueueSettings
-    actions: list[Action] = field(default_factory=list)
-    by_device: dict[str, Action] = field(default_factory=dict)
-    waiters: list[asyncio.Future[str]] = field(default_factory=list)
-
-    def resolve(self, exec_id: str) -> None:
-        """Give every caller still waiting the execution id."""
-        for waiter in self.waiters:
-            if not waiter.done():  # done: its caller was cancelled
-                waiter.set_result(exec_id)
-
-    def reject(self, error: BaseException) -> None:
-        """Give every caller still waiting the error."""
-        for waiter in self.waiters:
-            if not waiter.done():
-                waiter.set_exception(error)
-                waiter.exception()  # retrieved: its caller raises it anyway
+__all__ = [
+    "BACK_PRESSURE_ERRORS",
+    "LATE_ANSWER",
+    "ActionQueue",
+    "ActionQueueClosedError",
+    "ActionQueueSettings",
+    "ActionQueueStats",
+    "Executor",
+    "refused_as_invalid",
+]
 
 
 class ActionQueue:
     """Turn concurrent add() calls into few, ordered executor calls.
 
-    A batch is closed when its delay expires, when it holds max_actions devices,
-    when a call with another label arrives, and on flush() or shutdown(). Closed
-    batches are sent one after the other by one sender task, so a command never
-    overtakes an earlier one for the same device, even while that one is retried.
-    A caller cancelling its add() only stops waiting: its commands are already
-    merged into the batch and are still sent for the other callers.
+    A batch is closed when its window ends, when it holds max_actions devices,
+    when a call with another label or for a device it already drives arrives, on
+    an ``alone`` call, and on flush() or shutdown(). A caller cancelling its add()
+    only stops waiting: its commands are still sent for the other callers.
     """
 
     def __init__(
@@ -151,26 +80,36 @@ class ActionQueue:
         call_later: Callable[[float, Callable[[], None]], Cancellable] | None = None,
         rand: Callable[[], float] = random.random,
         on_change: Callable[[], None] | None = None,
+        running: Callable[[], int] | None = None,
     ) -> None:
         """Set up the queue; clock, sleep, call_later and rand let tests control time.
 
-        call_later (default: the running loop's) ends a delay window; sleep waits
+        call_later (default: the running loop's) ends a window; sleep waits
         between retries; rand draws the backoff jitter. on_change is called when
         the pending actions count changed, whether or not a caller still waits.
+        running counts our executions the gateway still runs (adaptive sending).
         """
-        self._executor = executor
         self._settings = self._checked(settings or ActionQueueSettings())
         self._clock = clock
-        self._sleep = sleep
         self._call_later = call_later
-        self._rand = rand
         self._on_change = on_change
-        self._pending: _Batch | None = None  # the batch still collecting
-        self._ready: deque[_Batch] = deque()  # closed, oldest first; [0] is sending
+        self._running = running
+        self._pending: Batch | None = None  # the batch still collecting
+        self._pending_end = 0.0  # adaptive: when the pending batch must close
         self._timer: Cancellable | None = None  # ends the pending batch's window
-        self._sender: asyncio.Task[None] | None = None
+        self._seq = 0
+        self._futile = False  # adaptive: the last full wait caught nobody else
         self._closed = False
         self.stats = ActionQueueStats()
+        self._sender = BatchSender(
+            executor,
+            self.stats,
+            clock=clock,
+            sleep=sleep,
+            later=self._later,
+            rand=rand,
+            on_change=self._changed,
+        )
 
     @property
     def settings(self) -> ActionQueueSettings:
@@ -189,149 +128,163 @@ class ActionQueue:
 
     def get_pending_actions_count(self) -> int:
         """Actions added but not yet accepted by the gateway (a snapshot)."""
-        count = sum(len(batch.actions) for batch in self._ready)
+        count = self._sender.pending_actions()
         if self._pending is not None:
             count += len(self._pending.actions)
         return count
 
-    async def add(self, actions: list[Action], label: str | None = None) -> str:
+    async def add(
+        self, actions: list[Action], label: str | None = None, *, alone: bool = False
+    ) -> str:
         """Queue actions and return the execution id of the batch they joined.
 
+        alone: close the collecting batch and send these actions as their own
+        execution right after what is already queued (stop-like commands).
         Raises the batch's error if the gateway did not accept it, and
         ActionQueueClosedError after shutdown(). The caller's objects are not
         changed.
         """
-        return await self._enqueue(actions, label)
+        return await self._enqueue(actions, label, alone)
 
-    def _enqueue(self, actions: list[Action], label: str | None) -> asyncio.Future[str]:
+    async def run_alone(self, send: Send, label: str | None = None) -> str:
+        """Run ``send`` in queue order as its own execution; return its result.
+
+        For requests that start an execution other than an action group, such as
+        a scenario (``lambda: client.execute_scenario(oid)``). It goes after what
+        is already queued; back pressure is retried as for batches, any other
+        error reaches the caller. Its devices are unknown, so it is taken to
+        touch every device.
+        """
+        waiter = self._waiter()
+        batch = self._new_batch(label, alone=True, send=send)
+        batch.parts.append(Part([], waiter))
+        self._queue_alone(batch)
+        return await waiter
+
+    def _waiter(self) -> asyncio.Future[str]:
         if self._closed:
             raise ActionQueueClosedError("the action queue is shut down")
+        return asyncio.get_running_loop().create_future()
+
+    def _enqueue(
+        self, actions: list[Action], label: str | None, alone: bool
+    ) -> asyncio.Future[str]:
         if not actions:
             raise ValueError("actions must contain at least one Action")
+        waiter = self._waiter()
+        part = Part(list(actions), waiter)
+        if alone:
+            single = self._new_batch(label, alone=True)
+            single.merge(part)
+            self._queue_alone(single)
+            return waiter
         batch = self._pending
-        if batch is not None and batch.label != label:
+        if batch is not None and (batch.label != label or batch.has_device(actions)):
             self._close(batch)
             batch = None
         if batch is None:
             batch = self._open(label)
-        by_device = batch.by_device
-        for action in actions:
-            merged = by_device.get(action.device_url)
-            if merged is None:
-                merged = Action(
-                    device_url=action.device_url, commands=list(action.commands)
-                )
-                batch.actions.append(merged)
-                by_device[action.device_url] = merged
-            else:
-                merged.commands.extend(action.commands)
-        waiter: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-        batch.waiters.append(waiter)
+        else:
+            self._extend(batch)
+        batch.merge(part)
         self.stats.adds += 1
         if len(batch.actions) >= batch.settings.max_actions:
             self._close(batch)
         self._changed()
         return waiter
 
+    def _queue_alone(self, batch: Batch) -> None:
+        if self._pending is not None:
+            self._close(self._pending)
+        self.stats.adds += 1
+        self._sender.push(batch)
+        self._changed()
+
     def _changed(self) -> None:
         if self._on_change is not None:
             self._on_change()
 
-    def _open(self, label: str | None) -> _Batch:
-        batch = self._pending = _Batch(label, self._settings)
-        delay = batch.settings.delay
-        if delay == 0:  # the next loop turn: what one turn issued goes together
-            self._timer = asyncio.get_running_loop().call_soon(self._window_end)
-        elif self._call_later is None:
-            self._timer = asyncio.get_running_loop().call_later(delay, self._window_end)
-        else:
-            self._timer = self._call_later(delay, self._window_end)
+    def _new_batch(
+        self, label: str | None, *, alone: bool = False, send: Send | None = None
+    ) -> Batch:
+        self._seq += 1
+        return Batch(self._seq, label, self._settings, alone=alone, send=send)
+
+    # Windows.
+
+    def _open(self, label: str | None) -> Batch:
+        batch = self._pending = self._new_batch(label)
+        settings = batch.settings
+        wait = settings.delay
+        if settings.adaptive:
+            self._pending_end = self._clock() + settings.delay
+            if self._busy() < settings.busy_executions:
+                self._futile = False
+                wait = min(settings.quiet_gap, settings.delay)
+            elif self._futile:  # commands come one at a time: waiting gains nothing
+                wait = min(settings.quiet_gap, settings.delay)
+            else:
+                batch.held = True
+        self._arm(wait)
         return batch
 
-    def _window_end(self) -> None:
-        if self._pending is not None:
-            self._close(self._pending)
+    def _extend(self, batch: Batch) -> None:
+        """Adaptive: a batch not held closes after a quiet gap, at most at its end."""
+        settings = batch.settings
+        if settings.adaptive and not batch.held:
+            remaining = self._pending_end - self._clock()
+            self._cancel_timer()
+            self._arm(max(0.0, min(settings.quiet_gap, remaining)))
 
-    def _close(self, batch: _Batch) -> None:
-        """Stop a batch collecting and hand it to the sender."""
-        self._pending = None
-        batch.by_device = {}  # only needed while collecting
+    def _busy(self) -> int:
+        """Our executions running, being sent or about to be."""
+        running = self._running() if self._running is not None else 0
+        return running + len(self._sender)
+
+    def _arm(self, wait: float) -> None:
+        loop = asyncio.get_running_loop()
+        if wait == 0:  # the next loop turn: what one turn issued goes together
+            self._timer = loop.call_soon(self._window_end)
+        else:
+            self._timer = self._later(wait, self._window_end)
+
+    def _later(self, wait: float, callback: Callable[[], None]) -> Cancellable:
+        if self._call_later is None:
+            return asyncio.get_running_loop().call_later(wait, callback)
+        return self._call_later(wait, callback)
+
+    def _cancel_timer(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        self._ready.append(batch)
-        if self._sender is None:
-            self._sender = asyncio.get_running_loop().create_task(
-                self._send_all(), name="overkiz_batch action queue sender"
-            )
 
-    async def _send_all(self) -> None:
-        """Send closed batches in order until none is left."""
-        try:
-            while self._ready:
-                await self._send(self._ready[0])
-                self._ready.popleft()
-                self._changed()
-        except asyncio.CancelledError:
-            error = ActionQueueClosedError("the action queue was stopped")
-            for batch in self._ready:
-                batch.reject(error)
-            self._ready.clear()
-            self._changed()
-            raise
-        finally:
-            self._sender = None
+    def _window_end(self) -> None:
+        self._timer = None
+        if self._pending is not None:
+            self._close(self._pending)
 
-    async def _send(self, batch: _Batch) -> None:
-        deadline = self._clock() + batch.settings.retry_deadline
-        attempt = 0
-        while True:
-            try:
-                exec_id = await self._executor(batch.actions, batch.label)
-            except BACK_PRESSURE_ERRORS as err:
-                remaining = deadline - self._clock()
-                if remaining <= 0:
-                    self._fail(batch, err)
-                    return
-                self.stats.retries += 1
-                await self._sleep(min(self._backoff(attempt), remaining))
-                attempt += 1
-            except Exception as err:  # every error reaches the callers
-                self._fail(batch, err)
-                return
-            else:
-                stats = self.stats
-                stats.batches += 1
-                stats.actions += len(batch.actions)
-                stats.largest_batch = max(stats.largest_batch, len(batch.actions))
-                batch.resolve(exec_id)
-                return
-
-    def _fail(self, batch: _Batch, error: Exception) -> None:
-        self.stats.failures += 1
-        batch.reject(error)
-
-    def _backoff(self, attempt: int) -> float:
-        ceiling = min(RETRY_MAX, RETRY_INITIAL * 2.0**attempt)
-        return ceiling / 2 * (1 + self._rand())
+    def _close(self, batch: Batch) -> None:
+        """Stop a batch collecting and hand it to the sender."""
+        self._pending = None
+        self._cancel_timer()
+        if batch.held:
+            self._futile = len(batch.parts) == 1
+        elif len(batch.parts) > 1:
+            self._futile = False
+        self._sender.push(batch)
 
     async def flush(self) -> None:
-        """Send what is queued now and wait until the gateway took it.
+        """Send what is queued now and wait until the gateway answered it all.
 
         Errors of the batches go to their callers, not to flush().
         """
         if self._pending is not None:
             self._close(self._pending)
-        if not self._ready:
-            return
-        done: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-        self._ready[-1].waiters.append(done)  # batches complete in order
-        await asyncio.wait([done])
+        await self._sender.flush()
 
     async def shutdown(self) -> None:
         """Send what is queued, wait for it and refuse later add() calls."""
         self._closed = True
         if self._pending is not None:
             self._close(self._pending)
-        if self._sender is not None:
-            await asyncio.wait([self._sender])
+        await self._sender.wait_idle()

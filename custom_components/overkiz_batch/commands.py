@@ -19,9 +19,11 @@ from pyoverkiz.models import Action, Command
 from .action_queue import ActionQueue, ActionQueueSettings, Executor
 from .const import (
     BUSY_MODE_REJECT,
+    CONF_ADAPTIVE_SENDING,
     CONF_BUSY_MODE,
     CONF_MAX_ACTIONS,
     CONF_QUEUE_DELAY,
+    DEFAULT_ADAPTIVE_SENDING,
     DEFAULT_BUSY_MODE,
     DEFAULT_MAX_ACTIONS,
     DEFAULT_QUEUE_DELAY,
@@ -46,6 +48,7 @@ def queue_settings(options: Mapping[str, Any]) -> ActionQueueSettings:
     return ActionQueueSettings(
         delay=float(options.get(CONF_QUEUE_DELAY, DEFAULT_QUEUE_DELAY)),
         max_actions=int(options.get(CONF_MAX_ACTIONS, DEFAULT_MAX_ACTIONS)),
+        adaptive=bool(options.get(CONF_ADAPTIVE_SENDING, DEFAULT_ADAPTIVE_SENDING)),
     )
 
 
@@ -76,7 +79,10 @@ class GatewayCommands:
         self._pending_listeners: list[CALLBACK_TYPE] = []
         self._guards: dict[str, _DeviceGuard] = {}
         self.queue = ActionQueue(
-            executor, queue_settings(entry.options), on_change=self._notify_pending
+            executor,
+            queue_settings(entry.options),
+            on_change=self._notify_pending,
+            running=executions.__len__,  # adaptive sending: are we busy?
         )
 
     @property

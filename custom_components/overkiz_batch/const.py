@@ -35,6 +35,9 @@ CONF_GATEWAY_ID: Final = "gateway_id"
 # Options (config entry options), with defaults and ranges.
 CONF_QUEUE_DELAY: Final = "queue_delay"  # seconds
 CONF_MAX_ACTIONS: Final = "max_actions"
+# Send at once while the gateway is idle, collect only while our executions pile
+# up (False: the plain fixed window of CONF_QUEUE_DELAY).
+CONF_ADAPTIVE_SENDING: Final = "adaptive_sending"
 CONF_BUSY_MODE: Final = "busy_mode"  # what a command for a busy device does
 CONF_REFRESH_THROTTLE: Final = "refresh_throttle"  # seconds
 
@@ -43,6 +46,7 @@ BUSY_MODE_REJECT: Final = "reject"
 
 DEFAULT_QUEUE_DELAY: Final = 0.5
 DEFAULT_MAX_ACTIONS: Final = 20
+DEFAULT_ADAPTIVE_SENDING: Final = True
 DEFAULT_BUSY_MODE: Final = BUSY_MODE_QUEUE
 DEFAULT_REFRESH_THROTTLE: Final = 10.0
 

@@ -9,6 +9,8 @@ Commands go through ``commands`` (commands.py), sent by the queue's executor
 
 from __future__ import annotations
 
+import asyncio
+from collections import OrderedDict
 import logging
 from typing import TYPE_CHECKING
 
@@ -61,6 +63,9 @@ _LOGGER = logging.getLogger(__package__)
 type OverkizBatchConfigEntry = ConfigEntry[OverkizBatchCoordinator]
 type DevicesListener = Callable[[list[Device]], None]
 
+# Registered executions remembered by label, for a lost answer's lookup.
+REGISTERED_KEPT = 64
+
 
 class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
     """Keep one gateway's devices in sync with its event listener.
@@ -105,7 +110,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         self.commands = GatewayCommands(
             hass,
             entry,
-            ExecutionSender(client),
+            ExecutionSender(client, self),
             self.executions,
             on_started=self._async_poll_fast,
             on_ended=self.async_execution_ended,
@@ -118,6 +123,9 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         self._resync = False
         # The listener whose events we read; another one means events were lost.
         self._listener_id = client.event_listener_id
+        self.listener_epoch = 0  # listeners replaced: events lost in between
+        self._fetching = asyncio.Lock()  # one events fetch at a time
+        self._registered: OrderedDict[str, str] = OrderedDict()  # label -> exec id
         self._reconcile = False  # ask the gateway which executions still run
 
     def _own_devices(self, devices: list[Device]) -> dict[str, Device]:
@@ -170,8 +178,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         try:
             if self._resync:
                 await self._async_resync()
-            for event in await self._async_fetch_events():
-                handle_event(self, event)
+            await self._async_apply_events()
             if self._resync:  # the gateway added or changed devices
                 await self._async_resync()
             await self.scenarios.async_refresh()
@@ -183,6 +190,31 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         )
         return self.data
 
+    async def _async_apply_events(self) -> bool:
+        """Fetch the listener's events and apply them; tell whether there were any."""
+        async with self._fetching:
+            events = await self._async_fetch_events()
+            for event in events:
+                handle_event(self, event)
+        return bool(events)
+
+    async def async_find_registered(self, label: str) -> str | None:
+        """Read the listener's events now; return the id registered with ``label``.
+
+        For a batch whose answer was lost (sender.py): the gateway registers an
+        execution before it answers, so its registration event is there.
+        """
+        if await self._async_apply_events():
+            self.async_update_listeners()
+        return self._registered.get(label)
+
+    @callback
+    def async_execution_registered(self, label: str, exec_id: str) -> None:
+        """Remember the latest executions the gateway registered, by label."""
+        self._registered[label] = exec_id
+        while len(self._registered) > REGISTERED_KEPT:
+            self._registered.popitem(last=False)
+
     async def _async_fetch_events(self) -> list[Event]:
         """Fetch events, registering a new listener when the gateway dropped ours."""
         try:
@@ -191,6 +223,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
             # No fetch for too long: its events are lost, so states are read again.
             _LOGGER.debug("Event listener expired, registering a new one")
             self._listener_id = None  # gone: nothing to unregister
+            self.listener_epoch += 1
             self._resync = self._reconcile = True
             await self.client.register_event_listener()
             events = []
@@ -199,6 +232,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
             # pyoverkiz logged in again for): what happened meanwhile is lost, so
             # states are read again and the executions checked.
             old, self._listener_id = self._listener_id, self.client.event_listener_id
+            self.listener_epoch += 1
             if old is not None:
                 self._resync = self._reconcile = True
                 await self._async_unregister_old_listener(old)

@@ -180,9 +180,11 @@ class OverkizBatchCover(OverkizBatchEntity, CoverEntity):
         for running in reversed(self.running_commands):
             name = running.command
             if desc.open_command != desc.close_command:
-                if name in (desc.open_command, desc.open_tilt_command):
+                if name in (desc.open_command, desc.close_command):
+                    return self._moving_to_end(opening=name == desc.open_command)
+                if name == desc.open_tilt_command:
                     return 1
-                if name in (desc.close_command, desc.close_tilt_command):
+                if name == desc.close_tilt_command:
                     return -1
             if name in (desc.set_position_command, LOW_SPEED_COMMAND):
                 target = as_int(running.parameters[0]) if running.parameters else None
@@ -190,6 +192,18 @@ class OverkizBatchCover(OverkizBatchEntity, CoverEntity):
         if not self.state_of(OverkizState.CORE_MOVING):
             return None if self.assumed_state else 0
         return self._towards(as_int(self.state_of(OverkizState.CORE_TARGET_CLOSURE)))
+
+    def _moving_to_end(self, *, opening: bool) -> int:
+        """Return the direction of an open or close: none once the end is reached.
+
+        A motor already at that end reports so at once, while the execution it
+        shares with other devices may run on for a while.
+        """
+        end = 100 if opening else 0
+        desc = self.entity_description
+        if self._towards(100 - end if desc.invert_position else end) == 0:
+            return 0
+        return 1 if opening else -1
 
     def _towards(self, target: int | None) -> int | None:
         """Return the direction from the current position to a raw target value."""

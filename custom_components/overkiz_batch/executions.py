@@ -138,6 +138,8 @@ class ExecutionTracker:
         self.max_age = max_age
         self.clock = clock
         self._executions: dict[str, TrackedExecution] = {}
+        # The execution that last drove each device: it supersedes earlier ones.
+        self._latest: dict[str, str] = {}
         self._early_ends: OrderedDict[str, ExecutionEnd] = OrderedDict()
 
     def __len__(self) -> int:
@@ -174,6 +176,8 @@ class ExecutionTracker:
                 exec_id=exec_id, commands=[], started=self.clock(), label=label
             )
             self._executions[exec_id] = execution
+        for action in actions:
+            self._latest[action.device_url] = exec_id
         execution.commands.extend(
             TrackedCommand(
                 device_url=action.device_url,
@@ -237,10 +241,14 @@ class ExecutionTracker:
         ]
 
     def commands_for(self, device_url: str) -> list[TrackedCommand]:
-        """Return the running commands of a device, oldest execution first."""
-        return [
-            command
-            for execution in self._executions.values()
-            for command in execution.commands
-            if command.device_url == device_url
-        ]
+        """Return the commands running on a device: its latest execution's.
+
+        A device runs what it was sent last: a newer execution (a stop, another
+        move) interrupts its part of an older one, even while that older one
+        still runs for other devices it shares. Once the newer one ends, nothing
+        of ours runs there, and the device's own states tell what it does.
+        """
+        execution = self._executions.get(self._latest.get(device_url, ""))
+        if execution is None:
+            return []
+        return [c for c in execution.commands if c.device_url == device_url]

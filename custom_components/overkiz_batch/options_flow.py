@@ -116,6 +116,12 @@ class OverkizBatchOptionsFlow(OptionsFlow):
                     ),
                 ): _number(1),
                 vol.Required(
+                    const.CONF_ADAPTIVE_SENDING,
+                    default=current.get(
+                        const.CONF_ADAPTIVE_SENDING, const.DEFAULT_ADAPTIVE_SENDING
+                    ),
+                ): bool,
+                vol.Required(
                     const.CONF_BUSY_MODE,
                     default=current.get(const.CONF_BUSY_MODE, const.DEFAULT_BUSY_MODE),
                 ): SelectSelector(

@@ -101,10 +101,14 @@ class TakeOverRepairFlow(RepairsFlow):
         if entry is None or core is None:
             return self.async_abort(reason="take_over_gone")
         if user_input is not None:
-            self.hass.config_entries.async_update_entry(
+            # Unloaded first, so the request is not taken for new settings by
+            # the entry's update listener; the setup then carries it out.
+            entries = self.hass.config_entries
+            await entries.async_unload(entry.entry_id)
+            entries.async_update_entry(
                 entry, data={**entry.data, CONF_TAKE_OVER: core.entry_id}
             )
-            await self.hass.config_entries.async_reload(entry.entry_id)
+            await entries.async_setup(entry.entry_id)
             return self.async_create_entry(data={})
         try:
             ours = await async_ours_online(self.hass, entry.data)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from asyncio import sleep
 import logging
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from aiohttp import ServerDisconnectedError
 from pyoverkiz.exceptions import BaseOverkizError
@@ -31,12 +31,24 @@ _LOGGER = logging.getLogger(__package__)
 LOOKUP_RECHECK_DELAY = 1.0
 
 
+class RegisteredExecutions(Protocol):
+    """What the gateway's event listener saw registered, by label."""
+
+    @property
+    def listener_epoch(self) -> int:
+        """Count of listeners replaced so far: while unchanged, no event was lost."""
+
+    async def async_find_registered(self, label: str) -> str | None:
+        """Read the listener's events now; return the id registered with ``label``."""
+
+
 class ExecutionSender:
     """The queue's executor: one action group, run by the gateway at most once."""
 
-    def __init__(self, client: BatchClient) -> None:
-        """Send through ``client``."""
+    def __init__(self, client: BatchClient, registered: RegisteredExecutions) -> None:
+        """Send through ``client``; look lost answers up in ``registered`` too."""
         self.client = client
+        self._registered = registered
 
     async def __call__(self, actions: list[Action], label: str | None) -> str:
         """Send a batch; return its execution id.
@@ -54,6 +66,7 @@ class ExecutionSender:
 
     async def _async_apply(self, actions: list[Action], tagged: str) -> str:
         """Send a batch; after a failure that leaves it unclear, ask the gateway."""
+        epoch = self._registered.listener_epoch
         try:
             # Keyword arguments: pyoverkiz 2.x takes them keyword-only.
             return await self.client.execute_action_group(actions=actions, label=tagged)
@@ -61,7 +74,7 @@ class ExecutionSender:
             raise  # the gateway's answer, or nothing was sent
         except Exception as err:
             try:
-                exec_id = await self._async_find_execution(tagged, err)
+                exec_id = await self._async_find_execution(tagged, err, epoch)
             except Exception as lookup_err:
                 raise ExecutionOutcomeUnknownError(
                     f"{str(err) or type(err).__name__}, then"
@@ -78,28 +91,36 @@ class ExecutionSender:
                 ) from err
             raise
 
-    async def _async_find_execution(self, label: str, err: Exception) -> str | None:
-        """Return the id of the execution with this label, running or past.
+    async def _async_find_execution(
+        self, label: str, err: Exception, epoch: int
+    ) -> str | None:
+        """Return the id of the execution with this label; None when never taken.
 
-        After a dropped connection (``err``), which the batch is sent again for
-        when absent, the gateway gets a moment to register it first; and when
-        it keeps no history (the local API), not running counts as absent.
+        The gateway registers a batch before it answers, and the listener then
+        reports it with our label, even when it ended at once. After a dropped
+        connection (``err``, the one case the batch may be sent again) the
+        gateway gets a moment to register it; then, if the listener ran
+        without a break since the batch was sent (``epoch``), no registration
+        event means it was never taken. Else only the history (cloud) can
+        tell; without one, the outcome is unknown (the lookup raises).
         """
-        if (exec_id := await self._async_find_running(label)) is not None:
+        if (exec_id := await self._async_find(label)) is not None:
             return exec_id
         resend = isinstance(err, ServerDisconnectedError)
         if resend:
             await sleep(LOOKUP_RECHECK_DELAY)
-            if (exec_id := await self._async_find_running(label)) is not None:
+            if (exec_id := await self._async_find(label)) is not None:
                 return exec_id
-        try:
-            history = await self.client.get_execution_history()
-        except Exception:
-            if not resend:
-                raise
-            _LOGGER.debug("No execution history to look %s up in", label)
-            return None
+            if self._registered.listener_epoch == epoch:
+                return None
+        history = await self.client.get_execution_history()
         return next((past.id for past in history if past.label == label), None)
+
+    async def _async_find(self, label: str) -> str | None:
+        """Return the id of the execution with this label, registered or running."""
+        if (exec_id := await self._registered.async_find_registered(label)) is not None:
+            return exec_id
+        return await self._async_find_running(label)
 
     async def _async_find_running(self, label: str) -> str | None:
         """Return the id of the running execution with this label."""

@@ -6,6 +6,7 @@ string where the local API has a number.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -20,13 +21,18 @@ def state_value(device: Device | None, name: str | None) -> Any:
 
 
 def as_float(value: Any) -> float | None:
-    """Return a number state as a float (None for anything else)."""
+    """Return a number state as a float (None for anything else).
+
+    NaN and infinities (``"NaN"``, ``"-Infinity"`` from the gateway) mean the
+    device does not know: None too.
+    """
     if isinstance(value, bool) or value is None:
         return None
     try:
-        return float(value)
+        number = float(value)
     except TypeError, ValueError:
         return None
+    return number if math.isfinite(number) else None
 
 
 def as_int(value: Any) -> int | None:

@@ -121,7 +121,11 @@ async def async_ours(
         ) -> None:
             keys.update((domain, e.unique_id) for e in entities if e.unique_id)
 
-        await module.async_setup_entry(hass, entry, collect)
+        try:
+            await module.async_setup_entry(hass, entry, collect)
+        except Exception:  # its entities then stay with overkiz, none is lost
+            _LOGGER.exception("The %s platform could not plan the take-over", platform)
+    await coordinator.async_shutdown()  # a platform may have started its timer
     devices = {base_device_url(url) for url in coordinator.data}
     return Ours(frozenset(keys), frozenset({*devices, coordinator.gateway_id}))
 
@@ -161,13 +165,19 @@ def plan(hass: HomeAssistant, core: ConfigEntry, ours: Ours) -> Plan:
 
 def plan_placeholders(the_plan: Plan, core: ConfigEntry) -> dict[str, str]:
     """Describe a plan for the confirmation: counts and what stays behind."""
-    stays = sorted(the_plan.stays, key=lambda e: e.entity_id)
+    by_domain: dict[str, list[str]] = {}
+    for entity in sorted(the_plan.stays, key=lambda e: e.entity_id):
+        by_domain.setdefault(entity.domain, []).append(entity.entity_id)
     return {
         "title": core.title,
         "moves": str(len(the_plan.moves)),
         "devices": str(len(the_plan.devices)),
-        "stay_count": str(len(stays)),
-        "stays": "\n".join(f"- {e.entity_id}" for e in stays) or "-",
+        "stay_count": str(len(the_plan.stays)),
+        "stays": "\n".join(
+            f"- {domain} ({len(ids)}): {', '.join(ids)}"
+            for domain, ids in sorted(by_domain.items())
+        )
+        or "-",
     }
 
 
@@ -220,15 +230,32 @@ def _async_move_to_ours(
     return {"entities": moved, "devices": devices, "detached": detached}
 
 
+def _record(
+    core: ConfigEntry, before: Mapping[str, Any] | None, moved: dict[str, Any]
+) -> dict[str, Any]:
+    """Return what was taken over from ``core`` so far, for the way back."""
+    if not before or before.get("entry_id") != core.entry_id:
+        before = {}
+    return {
+        "entry_id": core.entry_id,
+        "entities": [*before.get("entities", []), *moved["entities"]],
+        "devices": [*before.get("devices", []), *moved["devices"]],
+        "detached": {**before.get("detached", {}), **moved["detached"]},
+    }
+
+
 async def async_take_over_if_asked(
     hass: HomeAssistant, entry: ConfigEntry, client: BatchClient, setup: Setup
 ) -> None:
     """Take the overkiz entry over, when the entry asks for it, before our setup.
 
     Runs before our devices and entities are registered: they then find the
-    moved registry entries by unique id and keep their entity ids.
+    moved registry entries by unique id and keep their entity ids. After a
+    take-over, each setup also takes what the disabled overkiz entry still
+    holds and we now create too (a platform added by an update).
     """
     if (core_id := entry.data.get(CONF_TAKE_OVER)) is None:
+        await _async_take_over_more(hass, entry, client, setup)
         return
     data = {k: v for k, v in entry.data.items() if k != CONF_TAKE_OVER}
     core = hass.config_entries.async_get_entry(core_id)
@@ -244,19 +271,32 @@ async def async_take_over_if_asked(
             return
         ours = await async_ours(hass, entry.data, client, setup)
         moved = _async_move_to_ours(hass, entry, plan(hass, core, ours))
-        before = entry.data.get(CONF_TAKEN_OVER) or {}
-        if before.get("entry_id") != core.entry_id:
-            before = {}
-        data[CONF_TAKEN_OVER] = {
-            "entry_id": core.entry_id,
-            "entities": [*before.get("entities", []), *moved["entities"]],
-            "devices": [*before.get("devices", []), *moved["devices"]],
-            "detached": {**before.get("detached", {}), **moved["detached"]},
-        }
+        data[CONF_TAKEN_OVER] = _record(core, entry.data.get(CONF_TAKEN_OVER), moved)
         await hass.config_entries.async_set_disabled_by(
             core.entry_id, ConfigEntryDisabler.USER
         )
     hass.config_entries.async_update_entry(entry, data=data)
+
+
+async def _async_take_over_more(
+    hass: HomeAssistant, entry: ConfigEntry, client: BatchClient, setup: Setup
+) -> None:
+    """Take what the disabled overkiz entry still has and we now create too."""
+    record = entry.data.get(CONF_TAKEN_OVER)
+    core = hass.config_entries.async_get_entry(record["entry_id"]) if record else None
+    if (
+        core is None
+        or core.disabled_by is None  # both run: the repair issue asks first
+        or not er.async_entries_for_config_entry(er.async_get(hass), core.entry_id)
+    ):
+        return
+    the_plan = plan(hass, core, await async_ours(hass, entry.data, client, setup))
+    if not the_plan.moves:
+        return
+    moved = _async_move_to_ours(hass, entry, the_plan)
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, CONF_TAKEN_OVER: _record(core, record, moved)}
+    )
 
 
 @callback

@@ -311,6 +311,7 @@ async def test_commands_of_one_action_run_in_order(sim: GatewaySimulator) -> Non
 
 async def test_current_executions_and_cancel(sim: GatewaySimulator) -> None:
     sim.speed = 1
+    sim.local_history = True  # the local mode answers history too, for this test
     async with connect(sim) as client:
         exec_id = await execute(client, action(SHUTTER, "close"))
         current = await client.get_current_executions()

@@ -260,3 +260,18 @@ async def test_no_task_outlives_the_simulator() -> None:
         for t in asyncio.all_tasks()
         if t.get_name().startswith("simulator") and not t.done()
     ]
+
+
+async def test_a_motor_already_there_reports_at_once(
+    core_sim: GatewaySimulator,
+) -> None:
+    """Told to go where it is, a motor reports its position and that it is still."""
+    listener = core_sim.core.register_listener("test")
+    await run(core_sim, CLOSED_SHUTTER, ("close",))
+    events = core_sim.core.fetch(listener)
+    changed = [e for e in events if e["name"] == "DeviceStateChangedEvent"]
+    assert len(changed) == 1
+    states = {s["name"]: s["value"] for s in changed[0]["deviceStates"]}
+    assert states["core:ClosureState"] == 100
+    assert states["core:MovingState"] is False
+    assert states["core:OpenClosedState"] == "closed"
