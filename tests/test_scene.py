@@ -121,65 +121,32 @@ async def test_a_scene_waits_behind_the_queued_commands(
     assert ran(sim, SHUTTERS[0]) == ["open", "close"]
 
 
-class FakeTime:
-    """The scenarios' clock and sleep: a wait moves the clock on at once."""
+class FakeSleep:
+    """The scenarios' wait before looking again: recorded, not waited."""
 
     def __init__(self) -> None:
-        self.now = 0.0
         self.waits: list[float] = []
 
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
+    async def __call__(self, seconds: float) -> None:
         self.waits.append(seconds)
-        self.now += seconds
 
 
-@pytest.fixture
-def fake_time() -> FakeTime:
-    return FakeTime()
-
-
-def control_time(coordinator: OverkizBatchCoordinator, fake: FakeTime) -> None:
-    coordinator.scenarios.sleep = fake.sleep
-    coordinator.scenarios.clock = fake.clock
+def no_waits(coordinator: OverkizBatchCoordinator) -> FakeSleep:
+    coordinator.scenarios.sleep = sleep = FakeSleep()
+    return sleep
 
 
 async def test_back_pressure_is_retried(
-    hass: HomeAssistant,
-    make_sim: SimFactory,
-    monkeypatch: pytest.MonkeyPatch,
-    fake_time: FakeTime,
+    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sim, coordinator = await start(hass, make_sim, monkeypatch)
-    control_time(coordinator, fake_time)
+    """The queue retries a busy gateway as for batches (its own backoff)."""
+    sim, _ = await start(hass, make_sim, monkeypatch)
     sim.fail("exec/{oid}", "EXEC_QUEUE_FULL", count=2)
     await activate(hass, SCENE_CLOSE_ALL)
     await sim.settle()
     assert sim.stats.calls["exec/{oid}"] == 3
     assert sim.stats.executions_accepted == 1
     assert ran(sim, SHUTTERS[5]) == ["close"]
-    assert len(fake_time.waits) == 2
-    assert fake_time.waits[1] > fake_time.waits[0] / 2  # backing off
-
-
-async def test_back_pressure_gives_up_after_the_deadline(
-    hass: HomeAssistant,
-    make_sim: SimFactory,
-    monkeypatch: pytest.MonkeyPatch,
-    fake_time: FakeTime,
-) -> None:
-    sim, coordinator = await start(hass, make_sim, monkeypatch)
-    control_time(coordinator, fake_time)
-    sim.fail("exec/{oid}", "TOO_MANY_EXECUTIONS", count=1000)
-    with pytest.raises(HomeAssistantError) as err:
-        await activate(hass, SCENE_CLOSE_ALL)
-    assert err.value.translation_key == "rate_limited"
-    assert fake_time.now == pytest.approx(
-        coordinator.commands.queue.settings.retry_deadline
-    )
-    assert sim.stats.executions_accepted == 0
 
 
 @pytest.mark.parametrize("after", [True, False], ids=["answer lost", "request lost"])
@@ -191,7 +158,7 @@ async def test_a_lost_answer_does_not_run_it_twice(
 ) -> None:
     """Found by what the gateway reports for the scenario; sent again only if absent."""
     sim, coordinator = await start(hass, make_sim, monkeypatch, speed=1)
-    control_time(coordinator, FakeTime())
+    no_waits(coordinator)
     await activate(hass, SCENE_CLOSE_ALL)  # an earlier run: not taken for this one
     sim.drop("exec/{oid}", after=after)
     await activate(hass, SCENE_CLOSE_ALL)
@@ -204,22 +171,19 @@ async def test_a_lost_answer_does_not_run_it_twice(
 
 
 async def test_an_answer_lost_after_the_scenario_ended_is_found_in_history(
-    hass: HomeAssistant,
-    make_sim: SimFactory,
-    monkeypatch: pytest.MonkeyPatch,
-    fake_time: FakeTime,
+    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Instant devices: gone from exec/current by the lookup, but in the history."""
     sim, coordinator = await start(
         hass, make_sim, monkeypatch, travel_time=0, command_delay=0
     )
-    control_time(coordinator, fake_time)
+    sleep = no_waits(coordinator)
     sim.drop("exec/{oid}", after=True)
     await activate(hass, SCENE_CLOSE_ALL)
 
     assert sim.stats.calls["exec/{oid}"] == 1
     assert sim.stats.calls["history/executions"] == 1
-    assert fake_time.waits == [1.0]  # looked again before the history
+    assert sleep.waits == [1.0]  # looked again before the history
     tracked = {e.exec_id for e in coordinator.executions.values()}
     assert tracked == {sim.core.history[0].id}
 

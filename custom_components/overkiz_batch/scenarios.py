@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 import logging
-import random
 import time
 from typing import TYPE_CHECKING, Final
 
@@ -23,7 +22,6 @@ from homeassistant.exceptions import ServiceValidationError
 from pyoverkiz.enums import EventName, ExecutionSubType
 from pyoverkiz.exceptions import BaseOverkizError
 
-from .action_queue import BACK_PRESSURE_ERRORS, ActionQueue
 from .const import DOMAIN
 from .errors import (
     NOT_SENT_ERRORS,
@@ -62,32 +60,6 @@ type Commands = tuple[str, tuple[tuple[str, str], ...]]
 EXPECTED_ERRORS: tuple[type[Exception], ...] = (*TRANSIENT_ERRORS, BaseOverkizError)
 
 
-async def run_alone(
-    queue: ActionQueue,
-    send: Callable[[], Awaitable[str]],
-    *,
-    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-    clock: Callable[[], float] = time.monotonic,
-) -> str:
-    """Run ``send`` after what is queued, retrying back pressure as a batch is.
-
-    Replaced by the queue's entry point for an arbitrary send.
-    """
-    await queue.flush()
-    deadline = clock() + queue.settings.retry_deadline
-    attempt = 0
-    while True:
-        try:
-            return await send()
-        except BACK_PRESSURE_ERRORS:
-            remaining = deadline - clock()
-            if remaining <= 0:
-                raise
-            ceiling = min(8.0, 0.5 * 2.0**attempt)
-            await sleep(min(ceiling / 2 * (1 + random.random()), remaining))
-            attempt += 1
-
-
 def _signature(label: str | None, commands: Iterable[tuple[str, str]]) -> Commands:
     """Return what identifies a scenario's execution: its label and commands."""
     return label or "", tuple(sorted(commands))
@@ -111,9 +83,7 @@ class GatewayScenarios:
         self._failing = False  # the last read failed
         self._listeners: list[CALLBACK_TYPE] = []
         self._recent: deque[str] = deque(maxlen=_RECENT_KEPT)
-        # Waits and time, for tests to control.
-        self.sleep: Callable[[float], Awaitable[object]] = asyncio.sleep
-        self.clock: Callable[[], float] = time.monotonic
+        self.sleep: Callable[[float], Awaitable[object]] = asyncio.sleep  # tests
 
     @callback
     def async_add_listener(self, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
@@ -175,11 +145,8 @@ class GatewayScenarios:
                 translation_placeholders={"scenario": oid},
             )
         coordinator = self._coordinator
-        exec_id = await run_alone(
-            coordinator.commands.queue,
-            lambda: self._async_send(scenario),
-            sleep=self.sleep,
-            clock=self.clock,
+        exec_id = await coordinator.commands.queue.run_alone(
+            lambda: self._async_send(scenario), scenario.label
         )
         self._recent.append(exec_id)
         coordinator.commands.async_track(
