@@ -13,6 +13,7 @@ from .houses import (
     _IO_MAINTENANCE,
     _STATUS,
     DEFAULT_GATEWAY_ID,
+    T_BOOL,
     T_FLOAT,
     T_INT,
     T_OBJECT,
@@ -77,6 +78,85 @@ def rgb_light(url: str, label: str) -> dict[str, Any]:
         ],
         discrete=_ON_OFF,
         manufacturer="Philips",
+    )
+
+
+def dual_roller_shutter(url: str, label: str) -> dict[str, Any]:
+    """Build an IO roller shutter with an upper and a lower sash."""
+    return device(
+        url,
+        label,
+        "io:DualRollerShutterIOComponent",
+        "RollerShutter",
+        "PositionableDualRollerShutter",
+        {
+            "open": 0,
+            "close": 0,
+            "stop": 0,
+            "upperOpen": 0,
+            "upperClose": 0,
+            "setUpperClosure": 1,
+            "lowerOpen": 0,
+            "lowerClose": 0,
+            "setLowerClosure": 1,
+            **_IO_MAINTENANCE,
+        },
+        [
+            _STATUS,
+            ("core:UpperClosureState", T_INT, 0),
+            ("core:LowerClosureState", T_INT, 0),
+            ("core:UpperOpenClosedState", T_STRING, "open"),
+            ("core:LowerOpenClosedState", T_STRING, "open"),
+        ],
+        discrete={
+            "core:UpperOpenClosedState": ["closed", "open"],
+            "core:LowerOpenClosedState": ["closed", "open"],
+        },
+    )
+
+
+def exterior_venetian_blind(url: str, label: str) -> dict[str, Any]:
+    """Build an IO exterior venetian blind that moves and orients in one go."""
+    return device(
+        url,
+        label,
+        "io:ExteriorVenetianBlindIOComponent",
+        "ExteriorVenetianBlind",
+        "PositionableExteriorVenetianBlind",
+        {
+            "open": 0,
+            "close": 0,
+            "stop": 0,
+            "my": 0,
+            "setClosure": 1,
+            "setOrientation": 1,
+            "setClosureAndOrientation": 2,
+            "tiltUp": 0,
+            "tiltDown": 0,
+            **_IO_MAINTENANCE,
+        },
+        [
+            _STATUS,
+            ("core:ClosureState", T_INT, 0),
+            ("core:TargetClosureState", T_INT, 0),
+            ("core:OpenClosedState", T_STRING, "open"),
+            ("core:SlateOrientationState", T_INT, 0),
+            ("core:MovingState", T_BOOL, False),
+        ],
+        discrete={"core:OpenClosedState": ["closed", "open"]},
+    )
+
+
+def ventilation_outlet(url: str, label: str, flow: int = 40) -> dict[str, Any]:
+    """Build a ventilation outlet (extraction) set by air flow."""
+    return device(
+        url,
+        label,
+        "io:VentilationOutletIOComponent",
+        "VentilationSystem",
+        "VentilationOutlet",
+        {"on": 0, "off": 0, "setAirOutput": 1, **_IO_MAINTENANCE},
+        [_STATUS, ("core:AirOutputState", T_INT, flow)],
     )
 
 
@@ -236,6 +316,69 @@ def water_heater(base_url: str, label: str) -> list[dict[str, Any]]:
     return [heater]
 
 
+def pass_apc_water_heater(base_url: str, label: str) -> list[dict[str, Any]]:
+    """Build the hot water zone of an Atlantic Pass APC heat pump."""
+    heater = device(
+        f"{base_url}#3",
+        label,
+        "io:AtlanticPassAPCDHWComponent",
+        "WaterHeatingSystem",
+        "AtlanticPassAPCDHW",
+        {
+            "setBoostOnOffState": 1,
+            "setDHWOnOffState": 1,
+            "setComfortTargetDHWTemperature": 1,
+            "setEcoTargetDHWTemperature": 1,
+            "refreshTargetDHWTemperature": 0,
+            **_IO_MAINTENANCE,
+        },
+        [
+            _STATUS,
+            ("core:DHWOnOffState", T_STRING, "on"),
+            ("core:BoostOnOffState", T_STRING, "off"),
+            ("io:PassAPCDHWModeState", T_STRING, "comfort"),
+            ("core:DHWTemperatureState", T_FLOAT, 47.0),
+            ("core:TargetDHWTemperatureState", T_FLOAT, 52.0),
+            ("core:ComfortTargetDHWTemperatureState", T_FLOAT, 52.0),
+            ("core:EcoTargetDHWTemperatureState", T_FLOAT, 45.0),
+        ],
+        discrete={
+            "core:DHWOnOffState": ["off", "on"],
+            "core:BoostOnOffState": ["off", "on"],
+            "io:PassAPCDHWModeState": ["comfort", "eco", "internalScheduling"],
+        },
+        manufacturer="Atlantic",
+    )
+    return [heater]
+
+
+def hitachi_water_heater(url: str, label: str) -> dict[str, Any]:
+    """Build a Hitachi (Yutaki) hot water tank, as Hi Kumo reports it."""
+    return device(
+        url,
+        label,
+        "modbus:YutakiV2DHWElectricalExtraHeaterComponent",
+        "WaterHeatingSystem",
+        "HitachiDHW",
+        {
+            "setControlDHW": 1,
+            "setDHWMode": 1,
+            "setControlDHWSettingTemperature": 1,
+        },
+        [
+            ("modbus:ControlDHWState", T_STRING, "run"),
+            ("modbus:DHWModeState", T_STRING, "standard"),
+            ("modbus:ControlDHWSettingTemperatureState", T_INT, 48),
+            ("core:DHWTemperatureState", T_INT, 46),
+        ],
+        discrete={
+            "modbus:ControlDHWState": ["run", "stop"],
+            "modbus:DHWModeState": ["high demand", "standard"],
+        },
+        manufacturer="Hitachi",
+    )
+
+
 def towel_dryer(base_url: str, label: str) -> list[dict[str, Any]]:
     """Build an Atlantic towel dryer (``#1``)."""
     dryer = device(
@@ -366,12 +509,17 @@ def actuators_house(gateway_id: str = DEFAULT_GATEWAY_ID) -> dict[str, Any]:
         on_off_light(f"zwave://{gw}/6002", "Porch lamp"),
         rgb_light(f"hue://{gw}/6003", "Colour lamp"),
         door_lock(f"io://{gw}/6101", "Front door lock"),
+        ventilation_outlet(f"io://{gw}/6501", "Kitchen extractor"),
+        dual_roller_shutter(f"io://{gw}/6401", "Bay window"),
+        exterior_venetian_blind(f"io://{gw}/6402", "Office blind"),
         siren(f"io://{gw}/6201", "Indoor siren"),
         tsk_alarm(f"internal://{gw}/alarm/0"),
         stateful_alarm(f"io://{gw}/6301", "House alarm"),
         myfox_alarm(f"myfox://{gw}/site_alarm", "Somfy Protect"),
         alarm_panel(f"verisure://{gw}/alarm", "Verisure panel"),
         *water_heater(f"io://{gw}/7001", "Water heater"),
+        *pass_apc_water_heater(f"io://{gw}/7002", "Heat pump hot water"),
+        hitachi_water_heater(f"modbus://{gw}/7003", "Hitachi hot water"),
         *towel_dryer(f"io://{gw}/7101", "Towel dryer"),
         *heat_recovery_ventilation(f"io://{gw}/7201", "Ventilation"),
         *somfy_thermostat(f"somfythermostat://{gw}/7301", "Thermostat"),

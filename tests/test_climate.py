@@ -178,6 +178,16 @@ SUPPORTED_WIDGETS = {
     "AtlanticHeatRecoveryVentilation",
     "SomfyThermostat",
     "ValveHeatingTemperatureInterface",
+    # Not on the shared dumps; tested on the simulator.
+    "AtlanticPassAPCHeatPump",
+    "AtlanticPassAPCZoneControl",
+    "AtlanticPassAPCHeatingZone",
+    "AtlanticPassAPCHeatingAndCoolingZone",
+    "EvoHomeController",
+    "HitachiAirToAirHeatPump",
+    "HitachiAirToWaterHeatingZone",
+    "SomfyHeatingTemperatureInterface",
+    "ThermostatHeatingTemperatureInterface",
 }
 
 

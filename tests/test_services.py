@@ -22,6 +22,7 @@ from custom_components.overkiz_batch.const import (
     DOMAIN,
     SERVICE_EXECUTE_COMMAND,
     SERVICE_FLUSH_QUEUE,
+    SERVICE_SET_COVER_POSITION_AND_TILT,
 )
 from simulator import GatewaySimulator
 from simulator.houses import default_house
@@ -288,7 +289,11 @@ def test_services_are_described_and_translated() -> None:
     assert (
         set(described)
         == set(services)
-        == {SERVICE_FLUSH_QUEUE, SERVICE_EXECUTE_COMMAND}
+        == {
+            SERVICE_FLUSH_QUEUE,
+            SERVICE_EXECUTE_COMMAND,
+            SERVICE_SET_COVER_POSITION_AND_TILT,
+        }
     )
     for name, service in described.items():
         assert set(service["fields"]) == set(services[name]["fields"])

@@ -127,3 +127,82 @@ async def test_bad_input_is_refused(hass: HomeAssistant) -> None:
             await heater.async_set_temperature(temperature=90)
         assert err.value.translation_key == "temperature_out_of_range"
         assert gw.commands(URL) == []
+
+
+APC, URL_APC = "water_heater.heat_pump_hot_water", f"io://{GW}/7002#3"
+HITACHI, URL_HITACHI = "water_heater.hitachi_hot_water", f"modbus://{GW}/7003"
+
+
+def state_of(hass: HomeAssistant, entity_id: str) -> dict[str, object]:
+    state = hass.states.get(entity_id)
+    assert state is not None
+    return {"state": state.state, **state.attributes}
+
+
+async def test_pass_apc_hot_water(hass: HomeAssistant) -> None:
+    async with gateway(hass, Platform.WATER_HEATER, house=actuators_house()) as gw:
+        state = state_of(hass, APC)
+        assert state["state"] == "heat_pump"
+        assert state[ATTR_TEMPERATURE] == 52.0
+        assert state["current_temperature"] == 47.0
+        await gw.call(
+            WATER_HEATER, SERVICE_SET_OPERATION_MODE, APC, operation_mode="performance"
+        )
+        await gw.sync()
+        assert state_of(hass, APC)["state"] == "performance"
+        await gw.call(WATER_HEATER, SERVICE_SET_TEMPERATURE, APC, temperature=55)
+        await gw.sync()
+        assert state_of(hass, APC)[ATTR_TEMPERATURE] == 55
+        await gw.call(WATER_HEATER, SERVICE_SET_AWAY_MODE, APC, away_mode=True)
+        await gw.sync()
+        state = state_of(hass, APC)
+        assert state["state"] == "off"
+        assert state[ATTR_AWAY_MODE] == "on"
+        gw.sim.set_state(URL_APC, "io:PassAPCDHWModeState", "eco")
+        await gw.call(WATER_HEATER, SERVICE_SET_AWAY_MODE, APC, away_mode=False)
+        await gw.sync()
+        await gw.call(WATER_HEATER, SERVICE_SET_TEMPERATURE, APC, temperature=44)
+        await gw.sync()
+        state = state_of(hass, APC)
+        assert state["state"] == "eco"
+        assert state[ATTR_TEMPERATURE] == 44
+        assert gw.commands(URL_APC) == [
+            ("setBoostOnOffState", ["on"]),
+            ("setDHWOnOffState", ["on"]),
+            ("setComfortTargetDHWTemperature", [55.0]),
+            ("setBoostOnOffState", ["off"]),
+            ("setDHWOnOffState", ["off"]),
+            ("setBoostOnOffState", ["off"]),
+            ("setDHWOnOffState", ["on"]),
+            ("setEcoTargetDHWTemperature", [44.0]),
+        ]
+
+
+async def test_hitachi_hot_water(hass: HomeAssistant) -> None:
+    async with gateway(hass, Platform.WATER_HEATER, house=actuators_house()) as gw:
+        state = state_of(hass, HITACHI)
+        assert state["state"] == "on"
+        assert state[ATTR_TEMPERATURE] == 48
+        await gw.call(
+            WATER_HEATER, SERVICE_SET_OPERATION_MODE, HITACHI, operation_mode="off"
+        )
+        await gw.sync()
+        assert state_of(hass, HITACHI)["state"] == "off"
+        # From off, the tank is started before the mode is set: one action.
+        await gw.call(
+            WATER_HEATER,
+            SERVICE_SET_OPERATION_MODE,
+            HITACHI,
+            operation_mode="high_demand",
+        )
+        await gw.sync()
+        assert state_of(hass, HITACHI)["state"] == "high_demand"
+        await gw.call(WATER_HEATER, SERVICE_SET_TEMPERATURE, HITACHI, temperature=52.4)
+        await gw.sync()
+        assert state_of(hass, HITACHI)[ATTR_TEMPERATURE] == 52
+        assert gw.commands(URL_HITACHI) == [
+            ("setControlDHW", ["stop"]),
+            ("setControlDHW", ["run"]),
+            ("setDHWMode", ["high demand"]),
+            ("setControlDHWSettingTemperature", [52]),
+        ]

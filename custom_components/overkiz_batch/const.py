@@ -14,6 +14,7 @@ PLATFORMS: Final = [
     Platform.BINARY_SENSOR,
     Platform.CLIMATE,
     Platform.COVER,
+    Platform.FAN,
     Platform.LIGHT,
     Platform.LOCK,
     Platform.SCENE,
@@ -75,6 +76,7 @@ EXECUTION_LABEL: Final = "Home Assistant"
 # Services and their fields.
 SERVICE_FLUSH_QUEUE: Final = "flush_queue"
 SERVICE_EXECUTE_COMMAND: Final = "execute_command"
+SERVICE_SET_COVER_POSITION_AND_TILT: Final = "set_cover_position_and_tilt"
 ATTR_DEVICE_URL: Final = "device_url"
 ATTR_COMMAND: Final = "command"
 ATTR_PARAMETERS: Final = "parameters"
