@@ -9,6 +9,7 @@ import signal
 import sys
 
 from .gateway import GatewaySimulator
+from .houses import load_house, with_gateway_id
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -22,7 +23,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--house",
         default="default",
-        help="'default', 'shutters:N' or the path of a setup JSON file",
+        help="'default', 'controls', 'shutters:N' or the path of a setup JSON file",
+    )
+    parser.add_argument(
+        "--gateway-id",
+        default=None,
+        help="the gateway's id, 1234-5678-9012 (default: the house's own)",
     )
     parser.add_argument(
         "--speed", type=float, default=1.0, help="time multiplier (1 is real time)"
@@ -56,8 +62,11 @@ def describe(sim: GatewaySimulator) -> str:
 
 async def serve(args: argparse.Namespace) -> None:
     """Run the simulator until interrupted."""
+    house = load_house(args.house)
+    if args.gateway_id:
+        house = with_gateway_id(house, args.gateway_id)
     sim = GatewaySimulator(
-        house=args.house,
+        house=house,
         mode=args.mode,
         speed=args.speed,
         token=args.token,

@@ -28,6 +28,7 @@ from .const import (
     DEFAULT_MAX_ACTIONS,
     DEFAULT_QUEUE_DELAY,
     DOMAIN,
+    IDENTIFY_COMMANDS,
     STOP_COMMANDS,
 )
 from .errors import AUTH_ERRORS, command_error
@@ -55,6 +56,11 @@ def queue_settings(options: Mapping[str, Any]) -> ActionQueueSettings:
 def is_stop(commands: Iterable[Command]) -> bool:
     """Tell whether commands are stop-like: never held back, never merged."""
     return all(str(c.name) in STOP_COMMANDS for c in commands)
+
+
+def is_identify(commands: Iterable[Command]) -> bool:
+    """Tell whether commands only ask the device to show itself: never held back."""
+    return all(str(c.name) in IDENTIFY_COMMANDS for c in commands)
 
 
 class GatewayCommands:
@@ -108,8 +114,9 @@ class GatewayCommands:
         """Run commands on a device; return the execution id they joined.
 
         Goes through the device's guard and the queue; a stop never waits behind
-        anything. Raises HomeAssistantError (translated) when the device is busy
-        in reject mode or the gateway refused the commands.
+        anything, an identify never waits for the guard. Raises HomeAssistantError
+        (translated) when the device is busy in reject mode or the gateway
+        refused the commands.
         """
         action = Action(
             device_url=device_url,
@@ -125,6 +132,8 @@ class GatewayCommands:
             if is_stop(action.commands):
                 guard.stops += 1
                 return await self._async_stop(action, entity_id)
+            if is_identify(action.commands):
+                return await self.execute_action_group([action], entity_id=entity_id)
             return await guard.async_execute(action, guard.stops, names, entity_id)
         except HomeAssistantError:
             raise
