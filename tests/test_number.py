@@ -321,4 +321,3 @@ async def test_atlantic_eco_is_kept_below_comfort(hass: HomeAssistant) -> None:
             await set_value(gw, eco, 16)
         assert err.value.translation_key == "reference_unknown"
         assert len(gw.commands(heater)) == 1
-
