@@ -316,7 +316,9 @@ async def test_atlantic_eco_is_kept_below_comfort(hass: HomeAssistant) -> None:
         # Comfort unknown: the eco temperature cannot be worked out or written.
         gw.sim.set_state(heater, "core:ComfortRoomTemperatureState", None, kind=2)
         await gw.poll()
-        assert hass.states.get(eco).state == "unknown"
+        unknown = hass.states.get(eco)
+        assert unknown is not None
+        assert unknown.state == "unknown"
         with pytest.raises(ServiceValidationError) as err:
             await set_value(gw, eco, 16)
         assert err.value.translation_key == "reference_unknown"
