@@ -42,8 +42,8 @@ def core_enabled_unique_ids(platform: Platform, devices: Iterable[Device]) -> se
             keys = [
                 str(state)
                 for state in device.definition.states
-                if (d := core_number.SUPPORTED_STATES.get(state))
-                and device.supports_command(d.command)
+                if (n := core_number.SUPPORTED_STATES.get(state))
+                and device.supports_command(n.command)
             ]
         else:
             keys = [

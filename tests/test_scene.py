@@ -19,7 +19,13 @@ from custom_components.overkiz_batch.coordinator import OverkizBatchCoordinator
 from simulator import GatewaySimulator
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
 from simulator.scenarios import scenario
-from tests.gateway_setup import SimFactory, coordinator_of, poll, setup_entry
+from tests.gateway_setup import (
+    SimFactory,
+    coordinator_of,
+    poll,
+    setup_entry,
+    start_gateway,
+)
 
 pytestmark = pytest.mark.usefixtures("socket_enabled", "no_retry_waits")
 
@@ -36,11 +42,10 @@ async def start(
     monkeypatch: pytest.MonkeyPatch,
     **kwargs: Any,
 ) -> tuple[GatewaySimulator, OverkizBatchCoordinator]:
+    """A cloud gateway (scenarios need the cloud) unless told otherwise."""
     kwargs.setdefault("mode", "cloud")
-    options = kwargs.pop("options", {})
-    sim = await make_sim(house="default", **kwargs)
-    entry = await setup_entry(hass, sim, monkeypatch, **options)
-    return sim, coordinator_of(entry)
+    gw = await start_gateway(hass, make_sim, monkeypatch, **kwargs)
+    return gw.sim, gw.coordinator
 
 
 async def activate(hass: HomeAssistant, entity_id: str) -> None:

@@ -25,7 +25,7 @@ from simulator.controls import controls_house, pedestrian_gate
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
 from tests.conftest import shared_dumps
 from tests.core_overkiz import core_enabled_unique_ids
-from tests.platforms import Gateway, gateway, snapshot_entities
+from tests.gateway_setup import Gateway, gateway, snapshot_entities
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 

@@ -129,6 +129,7 @@ async def test_side_by_side_raises_an_issue_that_takes_over(
     assert entity_ids(hass, SHUTTER_1) == {CORE_DOMAIN: None, DOMAIN: original}
     assert duplicate not in er.async_get(hass).entities
     assert issue_of(hass, ours) is None
+    assert original is not None
     assert hass.states.get(original) is not None
 
 

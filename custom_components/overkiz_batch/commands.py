@@ -145,29 +145,26 @@ class GatewayCommands:
 
         Merged into the open batch it would follow the move it should cancel
         (``[close, stop]`` in one action: the gateway runs both, the stop does
-        nothing). So the open batch is closed first, the stop gets a batch of
-        its own and that one is sent at once. Both steps start eagerly: nothing
-        else can join the stop's batch ahead of it.
+        nothing); the queue sends it alone instead, at once.
         """
-        hass = self._hass
-        flush = self.queue.flush
-        hass.async_create_task(flush(), eager_start=True)  # closes the open batch
-        stop = hass.async_create_task(
-            self.execute_action_group([action], entity_id=entity_id),
-            eager_start=True,
+        return await self.execute_action_group(
+            [action], entity_id=entity_id, alone=True
         )
-        hass.async_create_task(flush(), eager_start=True)  # sends the stop's batch
-        return await stop
 
     async def execute_action_group(
-        self, actions: list[Action], *, entity_id: str | None = None
+        self,
+        actions: list[Action],
+        *,
+        entity_id: str | None = None,
+        alone: bool = False,
     ) -> str:
         """Queue actions as they are (no guard), return the execution id they joined.
 
+        ``alone``: sent as an execution of their own, never merged (stops).
         Raises the gateway's error when the batch was refused. The execution is
         tracked until it ends.
         """
-        exec_id = await self.queue.add(actions)
+        exec_id = await self.queue.add(actions, alone=alone)
         self.async_track(exec_id, actions, entity_id=entity_id)
         return exec_id
 
