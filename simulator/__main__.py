@@ -9,6 +9,7 @@ import signal
 import sys
 
 from .gateway import GatewaySimulator
+from .houses import load_house, with_gateway_id
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -22,7 +23,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--house",
         default="default",
-        help="'default', 'shutters:N' or the path of a setup JSON file",
+        help="'default', 'sensors', 'controls', 'shutters:N' or a setup JSON file",
+    )
+    parser.add_argument(
+        "--gateway-id",
+        default=None,
+        help="the gateway's id, 1234-5678-9012 (default: the house's own)",
     )
     parser.add_argument(
         "--speed", type=float, default=1.0, help="time multiplier (1 is real time)"
@@ -30,6 +36,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--token", default=None, help="local API token (random)")
     parser.add_argument("--exec-limit", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--sensor-period",
+        type=float,
+        default=None,
+        help="simulated seconds between two counter updates (energy, water...)",
+    )
     return parser.parse_args(argv)
 
 
@@ -56,14 +68,18 @@ def describe(sim: GatewaySimulator) -> str:
 
 async def serve(args: argparse.Namespace) -> None:
     """Run the simulator until interrupted."""
+    house = load_house(args.house)
+    if args.gateway_id:
+        house = with_gateway_id(house, args.gateway_id)
     sim = GatewaySimulator(
-        house=args.house,
+        house=house,
         mode=args.mode,
         speed=args.speed,
         token=args.token,
         exec_limit=args.exec_limit,
         seed=args.seed,
         port=args.port,
+        sensor_period=args.sensor_period,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

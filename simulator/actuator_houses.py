@@ -1,4 +1,4 @@
-"""Lights, locks, sirens, alarms and heating appliances, and a house holding them.
+"""Lights, locks, sirens, alarms, fans and special covers, and a house of actuators.
 
 Built with the controllable, widget, UI class, command and state names real
 gateways report, so both this integration and Home Assistant's own overkiz
@@ -9,13 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from .heating_houses import (
+    heat_recovery_ventilation,
+    hitachi_water_heater,
+    modbus_water_heater,
+    pass_apc_water_heater,
+    somfy_thermostat,
+    towel_dryer,
+    water_heater,
+)
 from .houses import (
     _IO_MAINTENANCE,
     _STATUS,
     DEFAULT_GATEWAY_ID,
-    T_FLOAT,
+    T_BOOL,
     T_INT,
-    T_OBJECT,
     T_STRING,
     device,
     setup,
@@ -77,6 +85,85 @@ def rgb_light(url: str, label: str) -> dict[str, Any]:
         ],
         discrete=_ON_OFF,
         manufacturer="Philips",
+    )
+
+
+def dual_roller_shutter(url: str, label: str) -> dict[str, Any]:
+    """Build an IO roller shutter with an upper and a lower sash."""
+    return device(
+        url,
+        label,
+        "io:DualRollerShutterIOComponent",
+        "RollerShutter",
+        "PositionableDualRollerShutter",
+        {
+            "open": 0,
+            "close": 0,
+            "stop": 0,
+            "upperOpen": 0,
+            "upperClose": 0,
+            "setUpperClosure": 1,
+            "lowerOpen": 0,
+            "lowerClose": 0,
+            "setLowerClosure": 1,
+            **_IO_MAINTENANCE,
+        },
+        [
+            _STATUS,
+            ("core:UpperClosureState", T_INT, 0),
+            ("core:LowerClosureState", T_INT, 0),
+            ("core:UpperOpenClosedState", T_STRING, "open"),
+            ("core:LowerOpenClosedState", T_STRING, "open"),
+        ],
+        discrete={
+            "core:UpperOpenClosedState": ["closed", "open"],
+            "core:LowerOpenClosedState": ["closed", "open"],
+        },
+    )
+
+
+def exterior_venetian_blind(url: str, label: str) -> dict[str, Any]:
+    """Build an IO exterior venetian blind that moves and orients in one go."""
+    return device(
+        url,
+        label,
+        "io:ExteriorVenetianBlindIOComponent",
+        "ExteriorVenetianBlind",
+        "PositionableExteriorVenetianBlind",
+        {
+            "open": 0,
+            "close": 0,
+            "stop": 0,
+            "my": 0,
+            "setClosure": 1,
+            "setOrientation": 1,
+            "setClosureAndOrientation": 2,
+            "tiltUp": 0,
+            "tiltDown": 0,
+            **_IO_MAINTENANCE,
+        },
+        [
+            _STATUS,
+            ("core:ClosureState", T_INT, 0),
+            ("core:TargetClosureState", T_INT, 0),
+            ("core:OpenClosedState", T_STRING, "open"),
+            ("core:SlateOrientationState", T_INT, 0),
+            ("core:MovingState", T_BOOL, False),
+        ],
+        discrete={"core:OpenClosedState": ["closed", "open"]},
+    )
+
+
+def ventilation_outlet(url: str, label: str, flow: int = 40) -> dict[str, Any]:
+    """Build a ventilation outlet (extraction) set by air flow."""
+    return device(
+        url,
+        label,
+        "io:VentilationOutletIOComponent",
+        "VentilationSystem",
+        "VentilationOutlet",
+        {"on": 0, "off": 0, "setAirOutput": 1, **_IO_MAINTENANCE},
+        [_STATUS, ("core:AirOutputState", T_INT, flow)],
     )
 
 
@@ -195,169 +282,6 @@ def alarm_panel(url: str, label: str) -> dict[str, Any]:
     )
 
 
-def water_heater(base_url: str, label: str) -> list[dict[str, Any]]:
-    """Build an Atlantic (V2 IO) water heater, as Cozytouch reports it."""
-    heater = device(
-        f"{base_url}#1",
-        label,
-        "io:AtlanticDomesticHotWaterProductionV2IOComponent",
-        "WaterHeatingSystem",
-        "DomesticHotWaterProduction",
-        {
-            "setDHWMode": 1,
-            "setTargetTemperature": 1,
-            "setBoostModeDuration": 1,
-            "setCurrentOperatingMode": 1,
-            "setAwayModeDuration": 1,
-            "refreshDHWMode": 0,
-            "refreshTargetTemperature": 0,
-            "refreshBoostModeDuration": 0,
-            **_IO_MAINTENANCE,
-        },
-        [
-            _STATUS,
-            ("core:TemperatureState", T_INT, 49),
-            ("io:MiddleWaterTemperatureState", T_FLOAT, 48.5),
-            ("io:DHWModeState", T_STRING, "autoMode"),
-            ("core:TargetTemperatureState", T_FLOAT, 50.0),
-            (
-                "core:OperatingModeState",
-                T_OBJECT,
-                {"relaunch": "off", "absence": "off"},
-            ),
-            ("core:BoostModeDurationState", T_INT, 0),
-            ("io:AwayModeDurationState", T_STRING, "0"),
-        ],
-        discrete={
-            "io:DHWModeState": ["autoMode", "manualEcoActive", "manualEcoInactive"]
-        },
-        manufacturer="Atlantic",
-    )
-    return [heater]
-
-
-def towel_dryer(base_url: str, label: str) -> list[dict[str, Any]]:
-    """Build an Atlantic towel dryer (``#1``)."""
-    dryer = device(
-        f"{base_url}#1",
-        label,
-        "io:AtlanticElectricalTowelDryer_IC3_IOComponent",
-        "HeatingSystem",
-        "AtlanticElectricalTowelDryer",
-        {
-            "setTowelDryerOperatingMode": 1,
-            "setTowelDryerTemporaryState": 1,
-            "setTargetTemperature": 1,
-            "setDerogatedTargetTemperature": 1,
-            "setHeatingLevel": 1,
-            "off": 0,
-            **_IO_MAINTENANCE,
-        },
-        [
-            _STATUS,
-            ("core:OnOffState", T_STRING, "on"),
-            ("core:OperatingModeState", T_STRING, "external"),
-            ("core:TargetTemperatureState", T_FLOAT, 20.0),
-            ("io:EffectiveTemperatureSetpointState", T_FLOAT, 20.0),
-            ("core:DerogatedTargetTemperatureState", T_FLOAT, 0.0),
-            ("io:TowelDryerTemporaryStateState", T_STRING, "permanentHeating"),
-            ("io:TargetHeatingLevelState", T_STRING, "comfort"),
-        ],
-        discrete={
-            "core:OperatingModeState": ["auto", "external", "internal", "standby"],
-            "io:TowelDryerTemporaryStateState": ["boost", "drying", "permanentHeating"],
-        },
-        manufacturer="Sauter",
-    )
-    return [dryer]
-
-
-def heat_recovery_ventilation(base_url: str, label: str) -> list[dict[str, Any]]:
-    """Build an Atlantic heat recovery ventilation (``#1``)."""
-    ventilation = device(
-        f"{base_url}#1",
-        label,
-        "io:AtlanticHeatRecoveryVentilationIOComponent",
-        "VentilationSystem",
-        "AtlanticHeatRecoveryVentilation",
-        {
-            "setAirDemandMode": 1,
-            "setVentilationConfigurationMode": 1,
-            "setVentilationMode": 1,
-            "refreshVentilationState": 0,
-            "refreshVentilationConfigurationMode": 0,
-            **_IO_MAINTENANCE,
-        },
-        [
-            _STATUS,
-            ("io:AirDemandModeState", T_STRING, "auto"),
-            ("io:VentilationConfigurationModeState", T_STRING, "comfort"),
-            (
-                "io:VentilationModeState",
-                T_OBJECT,
-                {"prog": "off", "cooling": "off", "dayNight": "night"},
-            ),
-        ],
-        discrete={
-            "io:AirDemandModeState": ["auto", "away", "boost", "high"],
-            "io:VentilationConfigurationModeState": ["comfort", "eco", "standard"],
-        },
-        manufacturer="Atlantic",
-    )
-    return [ventilation]
-
-
-_THERMOSTAT_MODES = [
-    "atHomeMode",
-    "awayMode",
-    "freezeMode",
-    "geofencingMode",
-    "manualMode",
-    "sleepingMode",
-    "suddenDropMode",
-]
-
-
-def somfy_thermostat(base_url: str, label: str) -> list[dict[str, Any]]:
-    """Build a Somfy thermostat (``#1``) and its temperature sensor (``#2``)."""
-    thermostat = device(
-        f"{base_url}#1",
-        label,
-        "somfythermostat:SomfyThermostatThermostatComponent",
-        "HeatingSystem",
-        "SomfyThermostat",
-        {"setDerogation": 2, "exitDerogation": 0, "setModeTemperature": 2},
-        [
-            ("somfythermostat:HeatingModeState", T_STRING, "atHomeMode"),
-            ("somfythermostat:DerogationHeatingModeState", T_STRING, "atHomeMode"),
-            ("somfythermostat:DerogationTypeState", T_STRING, "furtherNotice"),
-            ("core:DerogationActivationState", T_STRING, "inactive"),
-            ("core:TargetTemperatureState", T_FLOAT, 20.0),
-            ("core:DerogatedTargetTemperatureState", T_FLOAT, 20.0),
-            ("somfythermostat:AtHomeTargetTemperatureState", T_FLOAT, 20.0),
-            ("somfythermostat:SleepingModeTargetTemperatureState", T_FLOAT, 18.5),
-            ("somfythermostat:AwayModeTargetTemperatureState", T_FLOAT, 17.0),
-            ("somfythermostat:FreezeModeTargetTemperatureState", T_FLOAT, 8.0),
-        ],
-        discrete={
-            "somfythermostat:HeatingModeState": _THERMOSTAT_MODES,
-            "somfythermostat:DerogationHeatingModeState": _THERMOSTAT_MODES,
-            "core:DerogationActivationState": ["active", "inactive"],
-        },
-    )
-    sensor = device(
-        f"{base_url}#2",
-        f"{label} temperature",
-        "somfythermostat:SomfyThermostatTemperatureSensor",
-        "TemperatureSensor",
-        "TemperatureSensor",
-        {},
-        [("core:TemperatureState", T_FLOAT, 19.5)],
-        sensor=True,
-    )
-    return [thermostat, sensor]
-
-
 def actuators_house(gateway_id: str = DEFAULT_GATEWAY_ID) -> dict[str, Any]:
     """Build a house with one device of each family above."""
     gw = gateway_id
@@ -366,12 +290,18 @@ def actuators_house(gateway_id: str = DEFAULT_GATEWAY_ID) -> dict[str, Any]:
         on_off_light(f"zwave://{gw}/6002", "Porch lamp"),
         rgb_light(f"hue://{gw}/6003", "Colour lamp"),
         door_lock(f"io://{gw}/6101", "Front door lock"),
+        ventilation_outlet(f"io://{gw}/6501", "Kitchen extractor"),
+        dual_roller_shutter(f"io://{gw}/6401", "Bay window"),
+        exterior_venetian_blind(f"io://{gw}/6402", "Office blind"),
         siren(f"io://{gw}/6201", "Indoor siren"),
         tsk_alarm(f"internal://{gw}/alarm/0"),
         stateful_alarm(f"io://{gw}/6301", "House alarm"),
         myfox_alarm(f"myfox://{gw}/site_alarm", "Somfy Protect"),
         alarm_panel(f"verisure://{gw}/alarm", "Verisure panel"),
         *water_heater(f"io://{gw}/7001", "Water heater"),
+        *pass_apc_water_heater(f"io://{gw}/7002", "Heat pump hot water"),
+        modbus_water_heater(f"modbuslink://{gw}/7004", "Calypso"),
+        hitachi_water_heater(f"modbus://{gw}/7003", "Hitachi hot water"),
         *towel_dryer(f"io://{gw}/7101", "Towel dryer"),
         *heat_recovery_ventilation(f"io://{gw}/7201", "Ventilation"),
         *somfy_thermostat(f"somfythermostat://{gw}/7301", "Thermostat"),

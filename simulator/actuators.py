@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .devices import SimDevice, _bad, _is_number
+from .devices import Effect, Move, SimDevice, _bad, _is_number
 
 ON_OFF = "core:OnOffState"
 INTENSITY = "core:LightIntensityState"
+MEMORIZED = "core:Memorized1PositionState"
 RGB = ("core:RedColorIntensityState", "core:GreenColorIntensityState")
 RGB_STATES = (*RGB, "core:BlueColorIntensityState")
 
@@ -49,6 +50,9 @@ class Light(SimDevice):
                 return {ON_OFF: "off", INTENSITY: 0}
             self._last_intensity = level
             return self._lit(level)
+        if command == "my" and self.has_state(MEMORIZED):  # the favourite intensity
+            self._last_intensity = round(self.value(MEMORIZED))
+            return self._lit(self._last_intensity)
         if command == "setRGB":
             colours = dict(zip(RGB_STATES, (round(p) for p in params[:3]), strict=True))
             return {**self._lit(self._last_intensity), **colours}
@@ -161,6 +165,110 @@ class AlarmPanel(SimDevice):
         return super()._changes(command, params)
 
 
+class OrientableBlind(SimDevice):
+    """A venetian blind that moves and then orients its slats in one command.
+
+    ``setClosureAndOrientation(closure, orientation)``: the blind travels, and
+    once there the slats turn; a move cut short leaves them as they were.
+    """
+
+    _orient: tuple[int, int] | None = None  # (closure, orientation) pending
+
+    def check(self, command: str, params: list[Any]) -> None:
+        """Refuse a closure or an orientation outside 0..100."""
+        super().check(command, params)
+        if command == "setClosureAndOrientation" and not all(
+            _is_number(p) and 0 <= p <= 100 for p in params[:2]
+        ):
+            raise _bad(f"{command}: closure and orientation are numbers in 0..100")
+
+    def effect(self, command: str, params: list[Any]) -> Effect:
+        """Travel to the closure; the orientation waits for the end of the move."""
+        if command == "setClosureAndOrientation":
+            self._orient = (round(params[0]), round(params[1]))
+            return Move(self._orient[0])
+        return super().effect(command, params)
+
+    def position_changes(self, position: int, moving: bool | None) -> dict[str, Any]:
+        """States at a position; at the end of a full move, the slats' too."""
+        changes = super().position_changes(position, moving)
+        if moving is False and self._orient is not None:
+            target, orientation = self._orient
+            self._orient = None
+            if position == target:
+                changes["core:SlateOrientationState"] = orientation
+        return changes
+
+
+_SASHES = {"upper": "core:Upper", "lower": "core:Lower"}
+
+
+class DualShutter(SimDevice):
+    """A roller shutter with two sashes, each with its own closure."""
+
+    def check(self, command: str, params: list[Any]) -> None:
+        """Refuse a sash closure outside 0..100."""
+        super().check(command, params)
+        if command in ("setUpperClosure", "setLowerClosure") and not (
+            _is_number(params[0]) and 0 <= params[0] <= 100
+        ):
+            raise _bad(f"{command}: closure must be a number in 0..100")
+
+    def _sash(self, sash: str, closure: int) -> dict[str, Any]:
+        prefix = _SASHES[sash]
+        return {
+            f"{prefix}ClosureState": closure,
+            f"{prefix}OpenClosedState": "closed" if closure >= 100 else "open",
+        }
+
+    def _changes(self, command: str, params: list[Any]) -> dict[str, Any]:
+        for sash in _SASHES:
+            if command == f"{sash}Open":
+                return self._sash(sash, 0)
+            if command == f"{sash}Close":
+                return self._sash(sash, 100)
+            if command == f"set{sash.title()}Closure":
+                return self._sash(sash, round(params[0]))
+        if command in ("open", "close"):
+            closure = 0 if command == "open" else 100
+            return {**self._sash("upper", closure), **self._sash("lower", closure)}
+        return super()._changes(command, params)
+
+
+_AIR_FLOWS = ("core:AirInputState", "core:AirOutputState", "core:AirTransferState")
+
+
+class Ventilation(SimDevice):
+    """A ventilation unit: off stops the air, on brings back the last flow."""
+
+    _last_flow = 50
+
+    def check(self, command: str, params: list[Any]) -> None:
+        """Refuse an air flow outside 0..100."""
+        super().check(command, params)
+        if command.startswith("setAir") and not (
+            _is_number(params[0]) and 0 <= params[0] <= 100
+        ):
+            raise _bad(f"{command}: air flow must be a number in 0..100")
+
+    def _flow(self) -> str | None:
+        return next((name for name in _AIR_FLOWS if self.has_state(name)), None)
+
+    def _changes(self, command: str, params: list[Any]) -> dict[str, Any]:
+        flow = self._flow()
+        if flow is None:
+            return super()._changes(command, params)
+        if command == "off":
+            if self.value(flow):
+                self._last_flow = self.value(flow)
+            return {flow: 0}
+        if command == "on":
+            return {flow: self._last_flow}
+        if command.startswith("setAir"):
+            return {flow: round(params[0])}
+        return super()._changes(command, params)
+
+
 ACTUATOR_MODELS: dict[str, type[SimDevice]] = {
     "DimmerLight": Light,
     "StatefulOnOffLight": Light,
@@ -170,6 +278,10 @@ ACTUATOR_MODELS: dict[str, type[SimDevice]] = {
     "StatefulAlarmController": StatefulAlarm,
     "MyFoxAlarmController": MyFoxAlarm,
     "AlarmPanelController": AlarmPanel,
+    "PositionableDualRollerShutter": DualShutter,
+    "VentilationInlet": Ventilation,
+    "VentilationOutlet": Ventilation,
+    "VentilationTransfer": Ventilation,
 }
 """Models by widget."""
 
@@ -177,5 +289,7 @@ ACTUATOR_CLASS_MODELS: dict[str, type[SimDevice]] = {
     "Light": Light,
     "DoorLock": DoorLock,
     "Siren": Siren,
+    "VenetianBlind": OrientableBlind,
+    "ExteriorVenetianBlind": OrientableBlind,
 }
 """Models by UI class, for widgets not listed above."""

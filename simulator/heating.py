@@ -89,7 +89,22 @@ class HotWaterProduction(SimDevice):
         ):
             raise _bad("setBoostModeDuration: 0 to 7 days")
 
+    def _flag(self, name: str) -> str:
+        """Return the io: or the modbuslink: state of a DHW mode flag."""
+        io = f"io:DHW{name}ModeState"
+        return io if self.has_state(io) else f"modbuslink:DHW{name}ModeState"
+
     def _changes(self, command: str, params: list[Any]) -> dict[str, Any]:
+        if command in ("setBoostMode", "setAbsenceMode"):
+            return {self._flag(command[3:-4]): params[0]}
+        if command in ("setAbsenceStartDate", "setAbsenceEndDate"):
+            return {}  # kept by the device; the mode tells
+        if command == "setTargetDHWTemperature":
+            # Models report it as the DHW target or as the water target.
+            return {
+                "core:TargetDHWTemperatureState": params[0],
+                "core:WaterTargetTemperatureState": params[0],
+            }
         if command == "setBoostModeDuration":
             self._boost_days = round(params[0])
             return {}
@@ -181,11 +196,71 @@ class SomfyThermostat(SimDevice):
         return self.value(state) if state and self.has_state(state) else None
 
 
+class PassApcHotWater(SimDevice):
+    """An Atlantic Pass APC hot water zone: on/off, boost on/off, two setpoints.
+
+    The setpoint in force follows: comfort while boosting or in comfort, eco
+    in eco mode.
+    """
+
+    def _changes(self, command: str, params: list[Any]) -> dict[str, Any]:
+        if command == "setBoostOnOffState":
+            return self._with_target({"core:BoostOnOffState": params[0]})
+        if command == "setDHWOnOffState":
+            return {"core:DHWOnOffState": params[0]}
+        if command == "setComfortTargetDHWTemperature":
+            return self._with_target(
+                {"core:ComfortTargetDHWTemperatureState": params[0]}
+            )
+        if command == "setEcoTargetDHWTemperature":
+            return self._with_target({"core:EcoTargetDHWTemperatureState": params[0]})
+        return super()._changes(command, params)
+
+    def _with_target(self, changes: dict[str, Any]) -> dict[str, Any]:
+        def now(name: str) -> Any:
+            return changes.get(name, self.value(name) if self.has_state(name) else None)
+
+        eco = now("io:PassAPCDHWModeState") == "eco"
+        boost = now("core:BoostOnOffState") == "on"
+        source = (
+            "core:EcoTargetDHWTemperatureState"
+            if eco and not boost
+            else "core:ComfortTargetDHWTemperatureState"
+        )
+        return {**changes, "core:TargetDHWTemperatureState": now(source)}
+
+
+class HitachiHotWater(SimDevice):
+    """A Hitachi (modbus) hot water tank: run or stop, mode, setpoint."""
+
+    def check(self, command: str, params: list[Any]) -> None:
+        """Refuse a setpoint that is no whole number."""
+        super().check(command, params)
+        if command == "setControlDHWSettingTemperature" and not isinstance(
+            params[0], int
+        ):
+            raise _bad(f"{command}: the setpoint is a whole number")
+
+    def _changes(self, command: str, params: list[Any]) -> dict[str, Any]:
+        states = {
+            "setControlDHW": "modbus:ControlDHWState",
+            "setDHWMode": "modbus:DHWModeState",
+            "setControlDHWSettingTemperature": (
+                "modbus:ControlDHWSettingTemperatureState"
+            ),
+        }
+        if command in states:
+            return {states[command]: params[0]}
+        return super()._changes(command, params)
+
+
 HEATING_MODELS: dict[str, type[SimDevice]] = {
     "AtlanticElectricalHeaterWithAdjustableTemperatureSetpoint": SetpointHeater,
     "AtlanticElectricalTowelDryer": TowelDryer,
     "DomesticHotWaterProduction": HotWaterProduction,
     "AtlanticHeatRecoveryVentilation": HeatRecoveryVentilation,
     "SomfyThermostat": SomfyThermostat,
+    "AtlanticPassAPCDHW": PassApcHotWater,
+    "HitachiDHW": HitachiHotWater,
 }
 """Models by widget."""

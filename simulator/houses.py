@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import copy
 import json
 from pathlib import Path
+import re
 from typing import Any
 import zlib
 
@@ -494,7 +495,8 @@ def shutters_house(n: int, gateway_id: str = DEFAULT_GATEWAY_ID) -> dict[str, An
 def load_house(house: str | Path | Mapping[str, Any]) -> dict[str, Any]:
     """Return a private copy of a house given by name, setup path or dict.
 
-    Names: ``default``, ``sensors`` (one sensor of each kind) and ``shutters:N``.
+    Names: ``default``, ``sensors`` (one sensor of each kind), ``controls`` (the
+    devices of buttons, numbers and selects) and ``shutters:N``.
     """
     if isinstance(house, Mapping):
         data: Any = copy.deepcopy(dict(house))
@@ -504,6 +506,10 @@ def load_house(house: str | Path | Mapping[str, Any]) -> dict[str, Any]:
         from .sensors import sensors_house  # noqa: PLC0415 (it builds on this module)
 
         data = sensors_house(DEFAULT_GATEWAY_ID)
+    elif isinstance(house, str) and house == "controls":
+        from .controls import controls_house  # noqa: PLC0415 (it builds on this module)
+
+        data = controls_house()
     elif isinstance(house, str) and house.startswith("shutters:"):
         data = shutters_house(int(house.removeprefix("shutters:")))
     else:
@@ -516,3 +522,19 @@ def load_house(house: str | Path | Mapping[str, Any]) -> dict[str, Any]:
     if not data.get("gateways"):
         raise ValueError("A house needs at least one gateway")
     return data
+
+
+GATEWAY_ID_FORMAT = re.compile(r"\d{4}-\d{4}-\d{4}")
+
+
+def with_gateway_id(house: Mapping[str, Any], gateway_id: str) -> dict[str, Any]:
+    """Return a copy of a house whose (first) gateway has another id.
+
+    The id is in the gateway and in every device URL (``io://<id>/...``), so two
+    simulated gateways of one house can run side by side as different gateways.
+    """
+    if not GATEWAY_ID_FORMAT.fullmatch(gateway_id):
+        raise ValueError(f"A gateway id looks like 1234-5678-9012, not {gateway_id!r}")
+    old = str(house["gateways"][0]["gatewayId"])
+    renamed: dict[str, Any] = json.loads(json.dumps(house).replace(old, gateway_id))
+    return renamed

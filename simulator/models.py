@@ -10,10 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from .actuators import ACTUATOR_CLASS_MODELS, ACTUATOR_MODELS
+from .climate_models import CLIMATE_MODELS
+from .controls import CONTROL_MODELS
 from .devices import SimDevice
 from .heating import HEATING_MODELS
 
-_BY_WIDGET: dict[str, type[SimDevice]] = {**ACTUATOR_MODELS, **HEATING_MODELS}
+_BY_WIDGET: dict[str, type[SimDevice]] = {
+    **ACTUATOR_MODELS,
+    **HEATING_MODELS,
+    **CLIMATE_MODELS,
+    **CONTROL_MODELS,
+}
 _BY_UI_CLASS: dict[str, type[SimDevice]] = {**ACTUATOR_CLASS_MODELS}
 
 

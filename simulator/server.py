@@ -15,7 +15,7 @@ from urllib.parse import unquote_plus
 
 from aiohttp import web
 
-from . import sensors
+from . import sensing
 from .auth import COOKIE
 from .core import java_numbers
 from .errors import ERRORS, ApiErrorResponse, api_error, injected_error
@@ -393,4 +393,4 @@ class ApiServer:
         if action == "latency":
             sim.set_latency(float(body["seconds"]))
             return {"ok": True}
-        return sensors.control(sim, action, body)
+        return sensing.control(sim, action, body)

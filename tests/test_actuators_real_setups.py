@@ -11,7 +11,7 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 
 from tests.conftest import shared_dumps
-from tests.platforms import gateway
+from tests.gateway_setup import gateway
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -23,6 +23,7 @@ WIDGETS = {
         "MyFoxAlarmController",
         "AlarmPanelController",
     },
+    Platform.FAN: {"VentilationInlet", "VentilationOutlet", "VentilationTransfer"},
     Platform.WATER_HEATER: {
         "DomesticHotWaterProduction",
         "AtlanticPassAPCDHW",
@@ -45,10 +46,10 @@ async def test_real_setups(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     async with gateway(hass, platform, house=str(dump)) as gw:
-        # Alarms carry core's description key (the widget) in their ids.
+        # Alarms and fans carry core's description key (the widget) in their ids.
         expected = {
             f"{d.device_url}-{d.widget}"
-            if platform is Platform.ALARM_CONTROL_PANEL
+            if platform in (Platform.ALARM_CONTROL_PANEL, Platform.FAN)
             else d.device_url
             for d in gw.coordinator.data.values()
             if str(d.widget) in WIDGETS.get(platform, ())

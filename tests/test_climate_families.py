@@ -11,6 +11,7 @@ from homeassistant.components.climate import (
     SERVICE_SET_HVAC_MODE,
     SERVICE_SET_PRESET_MODE,
     SERVICE_SET_TEMPERATURE,
+    HVACMode,
 )
 from homeassistant.const import ATTR_TEMPERATURE, Platform
 from homeassistant.core import HomeAssistant
@@ -22,8 +23,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.overkiz_batch.climate_entity import OverkizBatchClimate
 from simulator.actuator_houses import actuators_house
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
-from tests.gateway_setup import entity_of
-from tests.platforms import gateway, snapshot_entities
+from tests.gateway_setup import entity_of, gateway, snapshot_entities
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -155,3 +155,27 @@ async def test_somfy_thermostat(hass: HomeAssistant) -> None:
             ("setModeTemperature", ["manualMode", 21.0]),
             ("exitDerogation", []),
         ]
+
+
+async def test_somfy_thermostat_refuses_what_it_lacks(hass: HomeAssistant) -> None:
+    async with gateway(hass, Platform.CLIMATE, house=actuators_house()) as gw:
+        thermostat = entity_of(hass, THERMOSTAT)
+        assert isinstance(thermostat, OverkizBatchClimate)
+        with pytest.raises(ServiceValidationError) as err:
+            await thermostat.async_set_preset_mode("boost")
+        assert err.value.translation_key == "unsupported_preset_mode"
+        with pytest.raises(ServiceValidationError) as err:
+            await thermostat.async_set_hvac_mode(HVACMode.COOL)
+        assert err.value.translation_key == "unsupported_hvac_mode"
+        with pytest.raises(ServiceValidationError) as err:
+            await thermostat.async_set_temperature(temperature=30)
+        assert err.value.translation_key == "temperature_out_of_range"
+        # In auto with a mode that has no setpoint, none shows and none holds.
+        gw.sim.set_state(
+            URL_THERMOSTAT, "somfythermostat:HeatingModeState", "manualMode"
+        )
+        await gw.poll()
+        assert attrs(hass, THERMOSTAT)[ATTR_TEMPERATURE] is None
+        with pytest.raises(ServiceValidationError):
+            await thermostat.async_set_preset_mode("none")
+        assert gw.commands(URL_THERMOSTAT) == []

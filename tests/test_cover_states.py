@@ -23,7 +23,7 @@ from homeassistant.core import HomeAssistant
 import pytest
 
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
-from tests.platforms import Gateway, gateway
+from tests.gateway_setup import Gateway, gateway
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -33,7 +33,7 @@ CLOSED = "cover.kitchen_shutter_2"
 PARTIAL = "cover.bedroom_shutter_3"
 CLOSED_TOO = "cover.bathroom_shutter_5"  # 2nd closed one (closures cycle 0, 100, 40)
 URL_CLOSED = f"io://{GW}/1002"
-SPEED = 10  # a full travel takes 2 s, a command 0.05 s
+SPEED = 4  # a full travel takes 5 s, a command 0.125 s
 
 
 def state(hass: HomeAssistant, entity_id: str) -> str:
@@ -43,7 +43,7 @@ def state(hass: HomeAssistant, entity_id: str) -> str:
 
 
 async def until(gw: Gateway, done: Callable[[], bool]) -> None:
-    """Poll the gateway's events until ``done`` (at most two simulated seconds)."""
+    """Poll the gateway's events until ``done`` (for about two seconds at most)."""
     for _ in range(100):
         await gw.poll()
         if done():
@@ -59,7 +59,8 @@ async def test_stopping_one_cover_of_a_shared_execution(hass: HomeAssistant) -> 
         assert len(gw.sim.core.executions) == 1  # one execution for both
         assert state(hass, CLOSED) == CoverState.OPENING
 
-        await until(gw, lambda: gw.sim.state(URL_CLOSED, "core:MovingState"))
+        # Under way: no longer closed, far from open.
+        await until(gw, lambda: gw.sim.state(URL_CLOSED, "core:ClosureState") < 100)
         await gw.call(COVER_DOMAIN, SERVICE_STOP_COVER, CLOSED)
         # The stop's own execution ends at once; the shared one runs on.
         await until(gw, lambda: len(gw.sim.core.executions) == 1)

@@ -87,7 +87,7 @@ async def test_demo_shows_the_default_house_and_closes_its_covers(
     hass: HomeAssistant, hass_storage: dict[str, Any], tmp_path: Path
 ) -> None:
     async with GatewaySimulator(
-        house="default", mode="local", token=demo.DEFAULT_TOKEN
+        house="default", mode="local", token="demo-test-token"
     ) as sim:
         demo.write_state(tmp_path, demo.entry_data(sim.host, sim.token, sim.gateway_id))
         hass_storage.update(_stores(tmp_path))
@@ -248,3 +248,41 @@ async def test_children_stop_and_a_stubborn_one_is_killed(tmp_path: Path) -> Non
     )
     await stubborn.stop(0.2, force)
     assert stubborn.process.returncode == -signal.SIGKILL
+
+
+def test_reset_keeps_only_the_checkouts_files(tmp_path: Path) -> None:
+    (tmp_path / "configuration.yaml").write_text("homeassistant:\n")
+    (tmp_path / "dashboards").mkdir()
+    (tmp_path / "home-assistant_v2.db").write_text("")
+    demo.write_state(tmp_path, demo.entry_data("127.0.0.1:8443", "t", "gw"))
+
+    assert demo.reset(tmp_path) == [".storage", "home-assistant_v2.db"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "configuration.yaml",
+        "dashboards",
+    ]
+    assert demo.reset(tmp_path / "absent") == []
+
+
+def test_entry_is_titled_like_the_config_flow_does(tmp_path: Path) -> None:
+    gateway = {"gatewayId": "1234-5678-9012", "type": 98}
+    title = demo.gateway_title(gateway)
+    assert title == "TaHoma Switch 9012"
+    assert demo.gateway_title(gateway | {"type": -7}) == "Somfy gateway 9012"
+    data = demo.entry_data("127.0.0.1:8443", "t", "1234-5678-9012")
+    demo.write_state(tmp_path, data, title=title)
+    (entry,) = _stores(tmp_path)["core.config_entries"]["data"]["entries"]
+    assert entry["title"] == "TaHoma Switch 9012"
+
+
+def test_command_line() -> None:
+    options = demo.parse_args(
+        ["--gateway-id", "1234-5678-9012", "--speed", "5", "--reset"]
+    )
+    assert (options.gateway_id, options.speed, options.reset) == (
+        "1234-5678-9012",
+        5.0,
+        True,
+    )
+    defaults = demo.parse_args([])
+    assert (defaults.port, defaults.sim_port, defaults.reset) == (8123, 8443, False)

@@ -32,6 +32,7 @@ from tests.gateway_setup import (
     coordinator_of,
     poll,
     setup_entry,
+    start_gateway,
 )
 
 pytestmark = pytest.mark.usefixtures("socket_enabled", "no_retry_waits")
@@ -50,11 +51,10 @@ async def start(
     monkeypatch: pytest.MonkeyPatch,
     **kwargs: Any,
 ) -> tuple[GatewaySimulator, OverkizBatchCoordinator]:
+    """A cloud gateway (scenarios need the cloud) unless told otherwise."""
     kwargs.setdefault("mode", "cloud")
-    options = kwargs.pop("options", {})
-    sim = await make_sim(house="default", **kwargs)
-    entry = await setup_entry(hass, sim, monkeypatch, **options)
-    return sim, coordinator_of(entry)
+    gw = await start_gateway(hass, make_sim, monkeypatch, **kwargs)
+    return gw.sim, gw.coordinator
 
 
 async def activate(hass: HomeAssistant, entity_id: str) -> None:

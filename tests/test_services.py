@@ -22,6 +22,7 @@ from custom_components.overkiz_batch.const import (
     DOMAIN,
     SERVICE_EXECUTE_COMMAND,
     SERVICE_FLUSH_QUEUE,
+    SERVICE_SET_COVER_POSITION_AND_TILT,
 )
 from simulator import GatewaySimulator
 from simulator.houses import default_house
@@ -48,11 +49,11 @@ async def test_execute_command_on_entity_goes_through_its_guard(
         **{CONF_QUEUE_DELAY: 5.0, CONF_BUSY_MODE: BUSY_MODE_REJECT},
     )
     (probe,) = await add_probes(hass, entry, 1)
-    call = asyncio.ensure_future(
-        execute(hass, entity_id=probe.entity_id, command="setClosure", parameters=[40])
+    call = hass.async_create_task(
+        execute(hass, entity_id=probe.entity_id, command="setClosure", parameters=[40]),
+        eager_start=True,  # runs until it waits for its batch
     )
-    for _ in range(5):
-        await asyncio.sleep(0)
+    assert not call.done()
 
     # The entity's command is in flight: reject mode refuses the next one.
     with pytest.raises(HomeAssistantError) as err:
@@ -288,7 +289,11 @@ def test_services_are_described_and_translated() -> None:
     assert (
         set(described)
         == set(services)
-        == {SERVICE_FLUSH_QUEUE, SERVICE_EXECUTE_COMMAND}
+        == {
+            SERVICE_FLUSH_QUEUE,
+            SERVICE_EXECUTE_COMMAND,
+            SERVICE_SET_COVER_POSITION_AND_TILT,
+        }
     )
     for name, service in described.items():
         assert set(service["fields"]) == set(services[name]["fields"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import TYPE_CHECKING
 from unittest.mock import patch
 
@@ -30,7 +31,7 @@ from custom_components.overkiz_batch.const import (
 )
 from custom_components.overkiz_batch.takeover import CONF_TAKEN_OVER, CORE_DOMAIN
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
-from tests.gateway_setup import SimFactory, register_hub
+from tests.gateway_setup import SimFactory, entry_state, register_hub
 from tests.takeover_setup import (
     add_automation,
     owned,
@@ -124,13 +125,7 @@ async def test_take_over_and_give_back(
             {"action": "switch.turn_on", "target": {"entity_id": lights}},
         ],
     )
-    core_only = {
-        e.entity_id
-        for e in owned(hass, core).values()
-        if e.domain in ("button", "number")
-    }
-    assert core_only
-    moving = set(owned(hass, core)) - core_only
+    core_all = set(owned(hass, core))
     before = {e.entity_id: kept(e) for e in owned(hass, core).values()}
 
     ours = await take_over(hass, sim)
@@ -160,9 +155,10 @@ async def test_take_over_and_give_back(
     assert mine[shutter_2].device_id == device_2.device_id
     # No second entity for what moved, and overkiz keeps what we do not create.
     pending = entity_id(hass, "sensor", DOMAIN, f"{GW}_pending_actions")
-    assert set(mine) == moving | {pending}
+    moving = set(mine) & core_all
+    assert set(mine) - moving == {pending}
     left = owned(hass, core)
-    assert set(left) == core_only
+    assert set(left) == core_all - moving
     assert all(e.disabled for e in left.values())
     assert {e: kept(mine[e]) for e in moving} == {e: before[e] for e in moving}
 
@@ -181,8 +177,8 @@ async def test_take_over_and_give_back(
     await hass.config_entries.async_remove(ours.entry_id)
     await hass.async_block_till_done()
 
-    assert core.disabled_by is None
-    assert core.state is ConfigEntryState.LOADED
+    assert not core.disabled_by
+    assert entry_state(core) is ConfigEntryState.LOADED
     theirs = owned(hass, core)
     for moved in (shutter_1, shutter_2, shutter_3, lights):
         assert theirs[moved].platform == CORE_DOMAIN
@@ -196,7 +192,7 @@ async def test_take_over_and_give_back(
     assert device.config_entry_id == core.entry_id
     assert device.identifiers == {(CORE_DOMAIN, SHUTTER_2)}
     assert (device.area_id, device.name_by_user) == (garage, "Garage window")
-    assert set(theirs) == moving | core_only
+    assert set(theirs) == core_all
     assert pending not in ent_reg.entities
     assert hass.states.get(shutter_1) is not None
 
@@ -226,12 +222,16 @@ async def test_what_stays_is_listed_before_confirming(
     assert shown["devices"] == str(len(record["devices"]))
     stayed = owned(hass, core)
     assert shown["stay_count"] == str(len(stayed))
-    assert shown["stays"].splitlines()[0].startswith("- button (")
-    listed = {
-        listed_id
-        for line in shown["stays"].splitlines()
-        for listed_id in line.split(": ", 1)[1].split(", ")
-    }
+    listed: set[str] = set()
+    for line in shown["stays"].splitlines():
+        if line == "-":  # nothing stays
+            continue
+        match = re.fullmatch(r"- (\w+) \((\d+)\): (.+)", line)
+        assert match is not None, line
+        domain, count, ids = match.groups()
+        assert all(i.startswith(f"{domain}.") for i in ids.split(", "))
+        assert len(ids.split(", ")) == int(count)
+        listed.update(ids.split(", "))
     assert listed == set(stayed)
     assert "take_over" not in ours.data
 
@@ -335,4 +335,37 @@ async def test_a_platform_added_later_takes_its_entities_over(
     await hass.config_entries.async_remove(ours.entry_id)
     await hass.async_block_till_done()
     assert owned(hass, core)[lights].platform == CORE_DOMAIN
+    assert hass.states.get(lights) is not None
+
+
+async def test_what_stays_keeps_its_device_on_the_way_back(
+    hass: HomeAssistant, sim: GatewaySimulator
+) -> None:
+    """An entity we do not make, on a device that moves, is detached, then back."""
+    core = await setup_core(hass, sim)
+    lights = entity_id(hass, "switch", CORE_DOMAIN, f"{LIGHTS}-OnOff")
+    device_id = owned(hass, core)[lights].device_id
+    assert device_id is not None
+    without_switches = [p for p in PLATFORMS if p != Platform.SWITCH]
+    with (
+        patch("custom_components.overkiz_batch.PLATFORMS", without_switches),
+        patch("custom_components.overkiz_batch.takeover.PLATFORMS", without_switches),
+    ):
+        ours = await take_over(hass, sim)
+        device = dr.async_get(hass).async_get(device_id)
+        assert device is not None
+        assert device.config_entry_id == ours.entry_id
+        assert owned(hass, core)[lights].device_id is None
+        assert ours.data[CONF_TAKEN_OVER]["detached"][lights] == device_id
+        # Still without switches: a new setup finds nothing more to take.
+        data = dict(ours.data)
+        assert await hass.config_entries.async_reload(ours.entry_id)
+        await hass.async_block_till_done()
+        assert dict(ours.data) == data
+        assert owned(hass, core)[lights].device_id is None
+
+        await hass.config_entries.async_remove(ours.entry_id)
+        await hass.async_block_till_done()
+
+    assert owned(hass, core)[lights].device_id == device_id
     assert hass.states.get(lights) is not None

@@ -118,7 +118,8 @@ async def test_side_by_side_raises_an_issue_that_takes_over(
     result = await fix(hass, ours, confirm=False)
     assert result["step_id"] == "confirm"
     assert int(result["description_placeholders"]["moves"]) > 0
-    assert "button." in result["description_placeholders"]["stays"]
+    # Every entity overkiz made for this house has its counterpart: none stays.
+    assert result["description_placeholders"]["stays"] == "-"
 
     result = await fix(hass, ours, confirm=True)
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -128,6 +129,7 @@ async def test_side_by_side_raises_an_issue_that_takes_over(
     assert entity_ids(hass, SHUTTER_1) == {CORE_DOMAIN: None, DOMAIN: original}
     assert duplicate not in er.async_get(hass).entities
     assert issue_of(hass, ours) is None
+    assert original is not None
     assert hass.states.get(original) is not None
 
 
@@ -179,6 +181,28 @@ async def test_give_back_over_what_overkiz_made_meanwhile(
     assert entity_ids(hass, SHUTTER_1) == {CORE_DOMAIN: original, DOMAIN: None}
     assert newer not in er.async_get(hass).entities
     assert core.state is ConfigEntryState.LOADED
+
+
+async def test_give_back_while_overkiz_runs_again(
+    hass: HomeAssistant, sim: GatewaySimulator
+) -> None:
+    """overkiz enabled by hand and running: it is reloaded with the originals."""
+    core = await setup_core(hass, sim)
+    original = entity_ids(hass, SHUTTER_1)[CORE_DOMAIN]
+    ours = await take_over(hass, sim)
+    await hass.config_entries.async_set_disabled_by(core.entry_id, None)
+    await hass.async_block_till_done()
+    newer = entity_ids(hass, SHUTTER_1)[CORE_DOMAIN]
+
+    await hass.config_entries.async_remove(ours.entry_id)
+    await hass.async_block_till_done()
+
+    assert entity_ids(hass, SHUTTER_1) == {CORE_DOMAIN: original, DOMAIN: None}
+    assert newer not in er.async_get(hass).entities
+    assert core.state is ConfigEntryState.LOADED
+    state = hass.states.get(original or "")
+    assert state is not None
+    assert state.state != "unavailable"
 
 
 async def test_issue_cleared_when_overkiz_is_disabled_or_ours_removed(

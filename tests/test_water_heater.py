@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.water_heater import (
     ATTR_AWAY_MODE,
     ATTR_OPERATION_LIST,
@@ -21,8 +22,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.overkiz_batch.water_heater import OverkizBatchWaterHeater
 from simulator.actuator_houses import actuators_house
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
-from tests.gateway_setup import entity_of
-from tests.platforms import gateway, snapshot_entities
+from tests.gateway_setup import entity_of, gateway, snapshot_entities
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -127,3 +127,124 @@ async def test_bad_input_is_refused(hass: HomeAssistant) -> None:
             await heater.async_set_temperature(temperature=90)
         assert err.value.translation_key == "temperature_out_of_range"
         assert gw.commands(URL) == []
+
+
+APC, URL_APC = "water_heater.heat_pump_hot_water", f"io://{GW}/7002#3"
+HITACHI, URL_HITACHI = "water_heater.hitachi_hot_water", f"modbus://{GW}/7003"
+
+
+def state_of(hass: HomeAssistant, entity_id: str) -> dict[str, object]:
+    state = hass.states.get(entity_id)
+    assert state is not None
+    return {"state": state.state, **state.attributes}
+
+
+async def test_pass_apc_hot_water(hass: HomeAssistant) -> None:
+    async with gateway(hass, Platform.WATER_HEATER, house=actuators_house()) as gw:
+        state = state_of(hass, APC)
+        assert state["state"] == "heat_pump"
+        assert state[ATTR_TEMPERATURE] == 52.0
+        assert state["current_temperature"] == 47.0
+        await gw.call(
+            WATER_HEATER, SERVICE_SET_OPERATION_MODE, APC, operation_mode="performance"
+        )
+        await gw.sync()
+        assert state_of(hass, APC)["state"] == "performance"
+        await gw.call(WATER_HEATER, SERVICE_SET_TEMPERATURE, APC, temperature=55)
+        await gw.sync()
+        assert state_of(hass, APC)[ATTR_TEMPERATURE] == 55
+        await gw.call(WATER_HEATER, SERVICE_SET_AWAY_MODE, APC, away_mode=True)
+        await gw.sync()
+        state = state_of(hass, APC)
+        assert state["state"] == "off"
+        assert state[ATTR_AWAY_MODE] == "on"
+        gw.sim.set_state(URL_APC, "io:PassAPCDHWModeState", "eco")
+        await gw.call(WATER_HEATER, SERVICE_SET_AWAY_MODE, APC, away_mode=False)
+        await gw.sync()
+        await gw.call(WATER_HEATER, SERVICE_SET_TEMPERATURE, APC, temperature=44)
+        await gw.sync()
+        state = state_of(hass, APC)
+        assert state["state"] == "eco"
+        assert state[ATTR_TEMPERATURE] == 44
+        assert gw.commands(URL_APC) == [
+            ("setBoostOnOffState", ["on"]),
+            ("setDHWOnOffState", ["on"]),
+            ("setComfortTargetDHWTemperature", [55.0]),
+            ("setBoostOnOffState", ["off"]),
+            ("setDHWOnOffState", ["off"]),
+            ("setBoostOnOffState", ["off"]),
+            ("setDHWOnOffState", ["on"]),
+            ("setEcoTargetDHWTemperature", [44.0]),
+        ]
+
+
+async def test_hitachi_hot_water(hass: HomeAssistant) -> None:
+    async with gateway(hass, Platform.WATER_HEATER, house=actuators_house()) as gw:
+        state = state_of(hass, HITACHI)
+        assert state["state"] == "on"
+        assert state[ATTR_TEMPERATURE] == 48
+        await gw.call(
+            WATER_HEATER, SERVICE_SET_OPERATION_MODE, HITACHI, operation_mode="off"
+        )
+        await gw.sync()
+        assert state_of(hass, HITACHI)["state"] == "off"
+        # From off, the tank is started before the mode is set: one action.
+        await gw.call(
+            WATER_HEATER,
+            SERVICE_SET_OPERATION_MODE,
+            HITACHI,
+            operation_mode="high_demand",
+        )
+        await gw.sync()
+        assert state_of(hass, HITACHI)["state"] == "high_demand"
+        await gw.call(WATER_HEATER, SERVICE_SET_TEMPERATURE, HITACHI, temperature=52.4)
+        await gw.sync()
+        assert state_of(hass, HITACHI)[ATTR_TEMPERATURE] == 52
+        assert gw.commands(URL_HITACHI) == [
+            ("setControlDHW", ["stop"]),
+            ("setControlDHW", ["run"]),
+            ("setDHWMode", ["high demand"]),
+            ("setControlDHWSettingTemperature", [52]),
+        ]
+
+
+CALYPSO, URL_CALYPSO = "water_heater.calypso", f"modbuslink://{GW}/7004"
+
+
+async def test_modbus_water_heater_absence_is_one_action(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Start date, end date and mode: three commands, one execution."""
+    freezer.move_to("2026-12-01 08:00:00+00:00")
+    await hass.config.async_set_time_zone("UTC")
+    async with gateway(hass, Platform.WATER_HEATER, house=actuators_house()) as gw:
+        state = state_of(hass, CALYPSO)
+        assert (state["min_temp"], state["max_temp"]) == (50.0, 62.0)
+        assert state["current_temperature"] == 51.0
+        accepted = gw.sim.stats.executions_accepted
+        await gw.call(WATER_HEATER, SERVICE_SET_AWAY_MODE, CALYPSO, away_mode=True)
+        await gw.sync()
+        assert state_of(hass, CALYPSO)[ATTR_AWAY_MODE] == "on"  # programmed
+        assert gw.sim.stats.executions_accepted == accepted + 1
+        await gw.call(WATER_HEATER, SERVICE_SET_AWAY_MODE, CALYPSO, away_mode=False)
+        await gw.call(
+            WATER_HEATER,
+            SERVICE_SET_OPERATION_MODE,
+            CALYPSO,
+            operation_mode="performance",
+        )
+        await gw.sync()
+        assert state_of(hass, CALYPSO)["state"] == "performance"
+        await gw.call(WATER_HEATER, SERVICE_SET_TEMPERATURE, CALYPSO, temperature=58)
+        await gw.sync()
+        assert state_of(hass, CALYPSO)[ATTR_TEMPERATURE] == 58
+        start = {"year": 2026, "month": 12, "day": 1, "hour": 8, "minute": 0}
+        start |= {"second": 0, "weekday": 1}
+        assert gw.commands(URL_CALYPSO) == [
+            ("setAbsenceStartDate", [start]),
+            ("setAbsenceEndDate", [start | {"year": 2027, "weekday": 2}]),
+            ("setAbsenceMode", ["prog"]),
+            ("setAbsenceMode", ["off"]),
+            ("setBoostMode", ["on"]),
+            ("setTargetDHWTemperature", [58.0]),
+        ]

@@ -28,6 +28,7 @@ from .const import (
     DEFAULT_MAX_ACTIONS,
     DEFAULT_QUEUE_DELAY,
     DOMAIN,
+    IDENTIFY_COMMANDS,
     STOP_COMMANDS,
 )
 from .errors import AUTH_ERRORS, command_error
@@ -55,6 +56,11 @@ def queue_settings(options: Mapping[str, Any]) -> ActionQueueSettings:
 def is_stop(commands: Iterable[Command]) -> bool:
     """Tell whether commands are stop-like: never held back, never merged."""
     return all(str(c.name) in STOP_COMMANDS for c in commands)
+
+
+def is_identify(commands: Iterable[Command]) -> bool:
+    """Tell whether commands only ask the device to show itself: never held back."""
+    return all(str(c.name) in IDENTIFY_COMMANDS for c in commands)
 
 
 class GatewayCommands:
@@ -108,8 +114,9 @@ class GatewayCommands:
         """Run commands on a device; return the execution id they joined.
 
         Goes through the device's guard and the queue; a stop never waits behind
-        anything. Raises HomeAssistantError (translated) when the device is busy
-        in reject mode or the gateway refused the commands.
+        anything, an identify never waits for the guard. Raises HomeAssistantError
+        (translated) when the device is busy in reject mode or the gateway
+        refused the commands.
         """
         action = Action(
             device_url=device_url,
@@ -125,6 +132,8 @@ class GatewayCommands:
             if is_stop(action.commands):
                 guard.stops += 1
                 return await self._async_stop(action, entity_id)
+            if is_identify(action.commands):
+                return await self.execute_action_group([action], entity_id=entity_id)
             return await guard.async_execute(action, guard.stops, names, entity_id)
         except HomeAssistantError:
             raise
@@ -136,29 +145,26 @@ class GatewayCommands:
 
         Merged into the open batch it would follow the move it should cancel
         (``[close, stop]`` in one action: the gateway runs both, the stop does
-        nothing). So the open batch is closed first, the stop gets a batch of
-        its own and that one is sent at once. Both steps start eagerly: nothing
-        else can join the stop's batch ahead of it.
+        nothing); the queue sends it alone instead, at once.
         """
-        hass = self._hass
-        flush = self.queue.flush
-        hass.async_create_task(flush(), eager_start=True)  # closes the open batch
-        stop = hass.async_create_task(
-            self.execute_action_group([action], entity_id=entity_id),
-            eager_start=True,
+        return await self.execute_action_group(
+            [action], entity_id=entity_id, alone=True
         )
-        hass.async_create_task(flush(), eager_start=True)  # sends the stop's batch
-        return await stop
 
     async def execute_action_group(
-        self, actions: list[Action], *, entity_id: str | None = None
+        self,
+        actions: list[Action],
+        *,
+        entity_id: str | None = None,
+        alone: bool = False,
     ) -> str:
         """Queue actions as they are (no guard), return the execution id they joined.
 
+        ``alone``: sent as an execution of their own, never merged (stops).
         Raises the gateway's error when the batch was refused. The execution is
         tracked until it ends.
         """
-        exec_id = await self.queue.add(actions)
+        exec_id = await self.queue.add(actions, alone=alone)
         self.async_track(exec_id, actions, entity_id=entity_id)
         return exec_id
 

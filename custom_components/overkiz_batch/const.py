@@ -12,11 +12,15 @@ DOMAIN: Final = "overkiz_batch"
 PLATFORMS: Final = [
     Platform.ALARM_CONTROL_PANEL,
     Platform.BINARY_SENSOR,
+    Platform.BUTTON,
     Platform.CLIMATE,
     Platform.COVER,
+    Platform.FAN,
     Platform.LIGHT,
     Platform.LOCK,
+    Platform.NUMBER,
     Platform.SCENE,
+    Platform.SELECT,
     Platform.SENSOR,
     Platform.SIREN,
     Platform.SWITCH,
@@ -75,6 +79,7 @@ EXECUTION_LABEL: Final = "Home Assistant"
 # Services and their fields.
 SERVICE_FLUSH_QUEUE: Final = "flush_queue"
 SERVICE_EXECUTE_COMMAND: Final = "execute_command"
+SERVICE_SET_COVER_POSITION_AND_TILT: Final = "set_cover_position_and_tilt"
 ATTR_DEVICE_URL: Final = "device_url"
 ATTR_COMMAND: Final = "command"
 ATTR_PARAMETERS: Final = "parameters"
@@ -85,3 +90,6 @@ ATTR_FAILURE_TYPE: Final = "failure_type"
 # Stop-like commands: never held behind a busy device's guard, never merged with
 # other commands (a stop merged after a move would follow it and do nothing).
 STOP_COMMANDS: Final = frozenset({"stop", "stopIdentify"})
+# Commands asking a device to show itself: never held behind a busy device's guard
+# (whoever looks for the device wants it now), but queued and merged as usual.
+IDENTIFY_COMMANDS: Final = frozenset({"identify", "startIdentify", "wink"})

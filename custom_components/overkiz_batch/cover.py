@@ -17,6 +17,7 @@ from pyoverkiz.enums import OverkizCommandParam, OverkizState
 from .cover_descriptions import (
     COVER_DESCRIPTIONS,
     LOW_SPEED_COMMAND,
+    POSITION_AND_TILT_COMMAND,
     OverkizCoverDescription,
 )
 from .entity import OverkizBatchEntity, async_add_device_entities
@@ -271,6 +272,35 @@ class OverkizBatchCover(OverkizBatchEntity, CoverEntity):
             raise validation_error("tilt_position_out_of_range", position=tilt)
         if command := self.entity_description.set_tilt_command:
             await self.async_execute(self.command(command, 100 - tilt))
+
+    async def async_set_cover_position_and_tilt(
+        self, position: Any, tilt_position: Any
+    ) -> None:
+        """Move the cover and orient its slats (``set_cover_position_and_tilt``).
+
+        One ``setClosureAndOrientation`` where the device has it: the motor
+        does not stop between the move and the slats. Otherwise the position
+        then the orientation, as one action.
+        """
+        desc = self.entity_description
+        closure = self._position_value(position)
+        if not isinstance(tilt_position, int) or not 0 <= tilt_position <= 100:
+            raise validation_error("tilt_position_out_of_range", position=tilt_position)
+        orientation = 100 - tilt_position
+        if self.supports(POSITION_AND_TILT_COMMAND):
+            await self.async_execute(
+                self.command(POSITION_AND_TILT_COMMAND, closure, orientation)
+            )
+            return
+        if not (
+            self.supports(desc.set_position_command)
+            and self.supports(desc.set_tilt_command)
+        ):
+            raise validation_error("no_position_and_tilt")
+        await self.async_execute(
+            self.command(str(desc.set_position_command), closure),
+            self.command(str(desc.set_tilt_command), orientation),
+        )
 
 
 class OverkizBatchLowSpeedCover(OverkizBatchCover):

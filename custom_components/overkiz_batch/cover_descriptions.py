@@ -101,6 +101,21 @@ WIDGET_DESCRIPTIONS: tuple[OverkizCoverDescription, ...] = (
         device_class=CoverDeviceClass.SHUTTER,
         is_closed_state=None,
     ),
+    # Two sashes: the upper one is the position, the lower one the tilt.
+    replace(
+        _CLOSURE,
+        key=UIWidget.POSITIONABLE_DUAL_ROLLER_SHUTTER,
+        device_class=CoverDeviceClass.SHUTTER,
+        open_command=OverkizCommand.UPPER_OPEN,
+        close_command=OverkizCommand.UPPER_CLOSE,
+        position_state=OverkizState.CORE_UPPER_CLOSURE,
+        set_position_command=OverkizCommand.SET_UPPER_CLOSURE,
+        is_closed_state=OverkizState.CORE_UPPER_OPEN_CLOSED,
+        tilt_state=OverkizState.CORE_LOWER_CLOSURE,
+        set_tilt_command=OverkizCommand.SET_LOWER_CLOSURE,
+        open_tilt_command=OverkizCommand.LOWER_OPEN,
+        close_tilt_command=OverkizCommand.LOWER_CLOSE,
+    ),
     replace(
         _DEPLOYMENT,
         key=UIWidget.POSITIONABLE_HORIZONTAL_AWNING_UNO,
@@ -225,3 +240,6 @@ COVER_DESCRIPTIONS: dict[str, OverkizCoverDescription] = {
 
 # Devices offering this command get a second cover entity moving at low speed.
 LOW_SPEED_COMMAND = OverkizCommand.SET_CLOSURE_AND_LINEAR_SPEED
+
+# Devices offering this command move and orient their slats in one go.
+POSITION_AND_TILT_COMMAND = OverkizCommand.SET_CLOSURE_AND_ORIENTATION

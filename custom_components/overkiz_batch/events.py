@@ -118,7 +118,7 @@ def _execution_registered(
     coordinator: OverkizBatchCoordinator, event: ExecutionRegisteredEvent
 ) -> None:
     if event.label:
-        coordinator.async_execution_registered(event.label, event.exec_id)
+        coordinator.listener.async_execution_registered(event.label, event.exec_id)
 
 
 @_handles(ExecutionStateChangedEvent, EventName.EXECUTION_STATE_CHANGED)

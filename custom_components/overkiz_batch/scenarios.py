@@ -16,7 +16,6 @@ import logging
 import time
 from typing import TYPE_CHECKING, Final
 
-from aiohttp import ServerDisconnectedError
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.exceptions import ServiceValidationError
 from pyoverkiz.enums import EventName, ExecutionSubType
@@ -28,6 +27,7 @@ from .errors import (
     TRANSIENT_ERRORS,
     ExecutionOutcomeUnknownError,
     log_unexpected,
+    lost_on_the_way,
 )
 
 if TYPE_CHECKING:
@@ -182,7 +182,7 @@ class GatewayScenarios:
             if exec_id is not None:
                 _LOGGER.debug("Scenario %s runs as %s", scenario.oid, exec_id)
                 return exec_id
-            if isinstance(err, ServerDisconnectedError):
+            if lost_on_the_way(err):
                 _LOGGER.debug("Scenario %s lost on the way, again", scenario.oid)
                 return await client.execute_persisted_action_group(scenario.oid)
             if isinstance(err, TimeoutError):  # it may still reach the gateway
@@ -200,7 +200,7 @@ class GatewayScenarios:
     ) -> str | None:
         """Return the id of the scenario's execution started since ``since``."""
         exec_id = await self._async_find_running(scenario, since, known)
-        if exec_id is None and isinstance(err, ServerDisconnectedError):
+        if exec_id is None and lost_on_the_way(err):
             await self.sleep(RECHECK_DELAY)  # it may register a moment later
             exec_id = await self._async_find_running(scenario, since, known)
         if exec_id is not None:

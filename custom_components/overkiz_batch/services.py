@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from homeassistant.components.cover import (
+    ATTR_POSITION,
+    ATTR_TILT_POSITION,
+    DOMAIN as COVER_DOMAIN,
+    CoverEntityFeature,
+)
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID, ATTR_DEVICE_ID, ATTR_ENTITY_ID
 from homeassistant.core import (
     HomeAssistant,
@@ -13,7 +19,11 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    service as service_helper,
+)
 from homeassistant.helpers.entity_platform import DATA_DOMAIN_PLATFORM_ENTITIES
 from homeassistant.helpers.service import async_get_config_entry
 import probatio
@@ -28,6 +38,7 @@ from .const import (
     DOMAIN,
     SERVICE_EXECUTE_COMMAND,
     SERVICE_FLUSH_QUEUE,
+    SERVICE_SET_COVER_POSITION_AND_TILT,
 )
 from .devices import main_part
 from .entity import OverkizBatchEntity
@@ -42,6 +53,12 @@ FLUSH_QUEUE_SCHEMA = probatio.Schema(
 
 # Targets (entities, devices) as entity services take them, or a device URL:
 # not an entity service schema, which would require a target.
+_PERCENT = probatio.All(probatio.Coerce(int), probatio.Range(min=0, max=100))
+POSITION_AND_TILT_FIELDS: dict[str | probatio.Marker, Any] = {
+    probatio.Required(ATTR_POSITION): _PERCENT,
+    probatio.Required(ATTR_TILT_POSITION): _PERCENT,
+}
+
 EXECUTE_COMMAND_SCHEMA = probatio.Schema(
     {
         **cv.ENTITY_SERVICE_FIELDS,
@@ -174,4 +191,16 @@ def async_setup_services(hass: HomeAssistant) -> None:
         _async_execute_command,
         schema=EXECUTE_COMMAND_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
+    )
+    # Covers move and orient their slats in one command where they can.
+    service_helper.async_register_platform_entity_service(
+        hass,
+        DOMAIN,
+        SERVICE_SET_COVER_POSITION_AND_TILT,
+        entity_domain=COVER_DOMAIN,
+        schema=POSITION_AND_TILT_FIELDS,
+        func="async_set_cover_position_and_tilt",
+        required_features=[
+            CoverEntityFeature.SET_POSITION | CoverEntityFeature.SET_TILT_POSITION
+        ],
     )

@@ -25,6 +25,7 @@ from homeassistant.config_entries import (
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.importlib import async_import_module
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .client import create_client
 from .const import CONF_GATEWAY_ID, DOMAIN, PLATFORMS
@@ -35,9 +36,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from homeassistant.helpers.entity import Entity
+    from pyoverkiz.client import OverkizClient
     from pyoverkiz.models import Setup
-
-    from .client import BatchClient
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def core_entry(hass: HomeAssistant, gateway_id: str | None) -> ConfigEntry | Non
 
 
 async def async_ours(
-    hass: HomeAssistant, data: Mapping[str, Any], client: BatchClient, setup: Setup
+    hass: HomeAssistant, data: Mapping[str, Any], client: OverkizClient, setup: Setup
 ) -> Ours:
     """Return the entities and devices we would create for this setup.
 
@@ -125,7 +125,9 @@ async def async_ours(
             await module.async_setup_entry(hass, entry, collect)
         except Exception:  # its entities then stay with overkiz, none is lost
             _LOGGER.exception("The %s platform could not plan the take-over", platform)
-    await coordinator.async_shutdown()  # a platform may have started its timer
+    # A platform may have started the polling timer. The base class's shutdown
+    # only stops timers; the client may be the one the real setup goes on with.
+    await DataUpdateCoordinator.async_shutdown(coordinator)
     devices = {base_device_url(url) for url in coordinator.data}
     return Ours(frozenset(keys), frozenset({*devices, coordinator.gateway_id}))
 
@@ -245,7 +247,7 @@ def _record(
 
 
 async def async_take_over_if_asked(
-    hass: HomeAssistant, entry: ConfigEntry, client: BatchClient, setup: Setup
+    hass: HomeAssistant, entry: ConfigEntry, client: OverkizClient, setup: Setup
 ) -> None:
     """Take the overkiz entry over, when the entry asks for it, before our setup.
 
@@ -279,7 +281,7 @@ async def async_take_over_if_asked(
 
 
 async def _async_take_over_more(
-    hass: HomeAssistant, entry: ConfigEntry, client: BatchClient, setup: Setup
+    hass: HomeAssistant, entry: ConfigEntry, client: OverkizClient, setup: Setup
 ) -> None:
     """Take what the disabled overkiz entry still has and we now create too."""
     record = entry.data.get(CONF_TAKEN_OVER)
@@ -343,8 +345,8 @@ def _async_give_back(
 async def async_give_back(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Give a taken-over gateway back to overkiz, as our entry is removed.
 
-    The overkiz entry gets its entities and devices back and is enabled again,
-    once our removal is complete.
+    The overkiz entry gets its entities and devices back and is enabled again
+    (or reloaded, if it was enabled meanwhile), once our removal is complete.
     """
     record = entry.data.get(CONF_TAKEN_OVER)
     if not record:
@@ -353,8 +355,10 @@ async def async_give_back(hass: HomeAssistant, entry: ConfigEntry) -> None:
     if core is None:
         return
     _async_give_back(hass, entry, core, record)
-    if core.disabled_by is not None:
-        hass.async_create_task(
-            hass.config_entries.async_set_disabled_by(core.entry_id, None),
-            f"{DOMAIN} enable {core.entry_id}",
-        )
+    if core.disabled_by is None:  # enabled meanwhile: it picks its entities up
+        hass.config_entries.async_schedule_reload(core.entry_id)
+        return
+    hass.async_create_task(
+        hass.config_entries.async_set_disabled_by(core.entry_id, None),
+        f"{DOMAIN} enable {core.entry_id}",
+    )

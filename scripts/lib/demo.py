@@ -15,7 +15,6 @@ tests/test_demo.py loads the same state into a headless Home Assistant.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 from dataclasses import dataclass
@@ -23,21 +22,21 @@ from datetime import UTC, datetime
 import json
 import os
 from pathlib import Path
+import shutil
 import signal
 import socket
 import ssl
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 import uuid
 
 import aiohttp
 
-CHECKOUT = Path(__file__).resolve().parents[2]
-DEFAULT_CONFIG = CHECKOUT / "config"
-DEFAULT_HTTP_PORT = 8123
-DEFAULT_SIM_PORT = 8443
-# A fixed token keeps the stored config entry valid from one run to the next.
-DEFAULT_TOKEN = "overkiz-batch-demo-token"
+if TYPE_CHECKING:
+    import argparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # demo_args beside it
+from demo_args import CHECKOUT, DEFAULT_HTTP_PORT, parse_args
 
 LOCAL_API_PATH = "/enduser-mobile-web/1/enduserAPI/"
 DEMO_HUB = "somfy_developer_mode"
@@ -145,7 +144,7 @@ def _mark_onboarded(storage: Path) -> None:
     )
 
 
-def _put_entry(storage: Path, data: dict[str, Any]) -> None:
+def _put_entry(storage: Path, data: dict[str, Any], title: str) -> None:
     """Add the gateway's config entry, or point the existing one at the simulator."""
     from homeassistant.config_entries import (  # noqa: PLC0415
         SOURCE_USER,
@@ -179,7 +178,7 @@ def _put_entry(storage: Path, data: dict[str, Any]) -> None:
     now = _now()
     if mine:
         if mine[0]["data"] != data:
-            mine[0].update(data=data, title=data["host"], modified_at=now)
+            mine[0].update(data=data, title=title, modified_at=now)
     else:
         entries.append(
             {
@@ -196,8 +195,7 @@ def _put_entry(storage: Path, data: dict[str, Any]) -> None:
                 "pref_disable_polling": False,
                 "source": SOURCE_USER,
                 "subentries": [],
-                # As the config flow titles a local entry.
-                "title": data["host"],
+                "title": title,
                 "unique_id": gateway_id,
                 "version": OverkizBatchConfigFlow.VERSION,
             }
@@ -245,8 +243,44 @@ def _default_dashboard(storage: Path) -> None:
         _write_store(storage / key, key, STORAGE_VERSION_SYSTEM_DATA, 1, data)
 
 
+def gateway_title(gateway: dict[str, Any]) -> str:
+    """Title the entry as the config flow does: the gateway's model and id end."""
+    from pyoverkiz.enums import GatewayType  # noqa: PLC0415
+
+    from custom_components.overkiz_batch.naming import (  # noqa: PLC0415
+        short_gateway_id,
+    )
+
+    kind = GatewayType(gateway.get("type"))  # UNKNOWN for a type it does not know
+    model = "Somfy gateway" if kind.name == "UNKNOWN" else kind.beautify_name
+    return f"{model} {short_gateway_id(str(gateway['gatewayId']))}"
+
+
+# What --reset keeps of the config folder: the files the checkout holds.
+KEPT_BY_RESET = frozenset({"configuration.yaml", "dashboards"})
+
+
+def reset(config_dir: Path) -> list[str]:
+    """Forget what earlier runs stored in the config folder; return what went."""
+    removed: list[str] = []
+    if not config_dir.is_dir():
+        return removed
+    for path in sorted(config_dir.iterdir()):
+        if path.name in KEPT_BY_RESET:
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+        removed.append(path.name)
+    return removed
+
+
 def write_state(
-    config_dir: Path, data: dict[str, Any], port: int = DEFAULT_HTTP_PORT
+    config_dir: Path,
+    data: dict[str, Any],
+    port: int = DEFAULT_HTTP_PORT,
+    title: str | None = None,
 ) -> None:
     """Write what Home Assistant needs to start configured and without a login prompt.
 
@@ -256,7 +290,7 @@ def write_state(
     storage.mkdir(parents=True, exist_ok=True)
     _ensure_owner(storage)
     _mark_onboarded(storage)
-    _put_entry(storage, data)
+    _put_entry(storage, data, title or data["host"])
     _serve_locally(storage, port)
     _default_dashboard(storage)
 
@@ -411,6 +445,8 @@ async def run(options: argparse.Namespace) -> int:
         if not _port_free(port):
             say(f"port {port} is in use (another demo running?); see --help for ports")
             return 1
+    if options.reset and (removed := reset(options.config)):
+        say(f"reset: removed {', '.join(removed)} from {options.config}")
     loop = asyncio.get_running_loop()
     stop, force = asyncio.Event(), asyncio.Event()
 
@@ -434,7 +470,8 @@ async def run(options: argparse.Namespace) -> int:
             [
                 sys.executable, "-m", "simulator", "--mode", "local",
                 "--port", str(options.sim_port), "--house", options.house,
-                "--token", options.token,
+                "--token", options.token, "--speed", str(options.speed),
+                *(["--gateway-id", options.gateway_id] if options.gateway_id else []),
             ],
             env,
         )  # fmt: skip
@@ -443,18 +480,19 @@ async def run(options: argparse.Namespace) -> int:
         url = f"https://{host}{LOCAL_API_PATH}setup/gateways"
         auth = {"Authorization": f"Bearer {options.token}"}
 
-        async def gateway_id() -> str | None:
+        async def first_gateway() -> dict[str, Any] | None:
             status, body = await _get(url, auth)
-            return body[0]["gatewayId"] if status == 200 and body else None
+            return body[0] if status == 200 and body else None
 
-        gateway = await _race(
-            stop, _wait_until(sim, gateway_id, "the simulator", STARTUP_TIMEOUT)
+        found = await _race(
+            stop, _wait_until(sim, first_gateway, "the simulator", STARTUP_TIMEOUT)
         )
-        if gateway is None:
+        if found is None:
             return 0
+        gateway = found["gatewayId"]
         say(f"simulator up: gateway {gateway} at https://{host}")
         data = entry_data(host, options.token, gateway)
-        write_state(options.config, data, options.port)
+        write_state(options.config, data, options.port, gateway_title(found))
         say(f"state written to {options.config / STORAGE}; starting Home Assistant")
         hass = await Child.start(
             "hass",
@@ -507,38 +545,6 @@ async def _race(stop: asyncio.Event, work: Any) -> Any:
     with contextlib.suppress(asyncio.CancelledError):
         await task
     return None
-
-
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    """Command line of scripts/develop."""
-    parser = argparse.ArgumentParser(
-        prog="scripts/develop",
-        description="Home Assistant with Overkiz Batch on a simulated gateway.",
-    )
-    parser.add_argument(
-        "--port", type=int, default=DEFAULT_HTTP_PORT, help="Home Assistant HTTP port"
-    )
-    parser.add_argument(
-        "--sim-port",
-        type=int,
-        default=DEFAULT_SIM_PORT,
-        help="simulator (local API) port",
-    )
-    parser.add_argument(
-        "--house",
-        default="default",
-        help="simulated house: default, shutters:N or a setup JSON file",
-    )
-    parser.add_argument(
-        "--token", default=DEFAULT_TOKEN, help="the simulator's local API token"
-    )
-    parser.add_argument(
-        "--config",
-        type=Path,
-        default=DEFAULT_CONFIG,
-        help="Home Assistant config folder (inside the checkout)",
-    )
-    return parser.parse_args(argv)  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 import re
 import signal
@@ -13,6 +14,7 @@ import pytest
 
 from simulator.__main__ import describe, main, parse_args
 from simulator.gateway import GatewaySimulator
+from simulator.houses import DEFAULT_GATEWAY_ID, load_house, with_gateway_id
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,6 +59,8 @@ def test_arguments() -> None:
     )
     assert (args.mode, args.port, args.house) == ("cloud", 8443, "default")
     assert (args.speed, args.exec_limit, args.token, args.seed) == (5.0, 3, "t", 0)
+    assert args.sensor_period is None
+    assert parse_args(["--sensor-period", "60"]).sensor_period == 60.0
 
 
 async def test_description_tells_how_to_connect() -> None:
@@ -73,3 +77,19 @@ async def test_description_tells_how_to_connect() -> None:
 def test_bad_house_exits_with_an_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--house", "no-such-house", "--port", "0"]) == 2
     assert "Unknown house" in capsys.readouterr().err
+
+
+def test_bad_gateway_id_exits_with_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--gateway-id", "gateway-7", "--port", "0"]) == 2
+    assert "1234-5678-9012" in capsys.readouterr().err
+
+
+def test_gateway_id_renames_the_gateway_and_its_devices() -> None:
+    house = with_gateway_id(load_house("default"), "1234-5678-9012")
+    assert [g["gatewayId"] for g in house["gateways"]] == ["1234-5678-9012"]
+    urls = [d["deviceURL"] for d in house["devices"]]
+    assert all("1234-5678-9012" in url for url in urls)
+    assert DEFAULT_GATEWAY_ID not in json.dumps(house)
+    assert parse_args(["--gateway-id", "1234-5678-9012"]).gateway_id == (
+        "1234-5678-9012"
+    )
