@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 from pathlib import Path
 import platform
 import random
@@ -166,8 +167,8 @@ def latency_goal(timing: list[TimingRow]) -> tuple[str, float] | None:
     return None
 
 
-def setting_notes() -> list[str]:
-    """What the numbers were measured on."""
+def setting_notes(load: tuple[float, float, float]) -> list[str]:
+    """What the numbers were measured on (``load``: load averages at the start)."""
     sim = GatewaySimulator()
     travel = sim.core.travel_time
     return [
@@ -202,8 +203,10 @@ def setting_notes() -> list[str]:
         " executor; exec/apply = batches sent). Ours sends more batches in the"
         " mixed workload: a later command for a device already collected starts"
         " the next batch, so close-then-open reverses instead of running both.",
-        "The machine running the benchmarks is shared with other work (two"
-        " cores): absolute times carry that load; compare rows of one run.",
+        "The machine running the benchmarks is shared with other work"
+        f" ({os.cpu_count()} cores, load average {load[0]:.2f} / {load[1]:.2f} /"
+        f" {load[2]:.2f} at the start): absolute times carry that load; compare"
+        " rows of one run.",
     ]
 
 
@@ -212,7 +215,7 @@ def write_docs(table: str, timing: str, notes: list[str]) -> None:
     lines = [
         "# Benchmarks",
         "",
-        "Written by `scripts/bench` (about ten minutes); do not edit by hand.",
+        "Written by `scripts/bench` (about six minutes); do not edit by hand.",
         "",
         *(f"- {note}" for note in notes),
         "",
@@ -240,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     sizes = [int(size) for size in args.sizes.split(",") if size]
     began = time.monotonic()
+    load = os.getloadavg()
 
     def progress(row: Row | TimingRow) -> None:
         size = f" N={row.size}" if isinstance(row, Row) else ""
@@ -263,7 +267,9 @@ def main(argv: list[str] | None = None) -> int:
         DOCS.mkdir(exist_ok=True)
         burst_chart(rows, CHART)
         latency_chart(timing, LATENCY_CHART, latency_goal(timing))
-        write_docs(markdown_table(everything), timing_table(timing), setting_notes())
+        write_docs(
+            markdown_table(everything), timing_table(timing), setting_notes(load)
+        )
         print(f"wrote docs/{TABLE.name}, docs/{CHART.name}, docs/{LATENCY_CHART.name}")
     print(f"took {time.monotonic() - began:.0f} s", file=sys.stderr)
     return 0 if all(ok for ok, _ in results) else 1
