@@ -14,6 +14,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 import pytest
 
+from custom_components.overkiz_batch import scenarios
 from custom_components.overkiz_batch.const import EVENT_EXECUTION_FAILED
 from custom_components.overkiz_batch.coordinator import OverkizBatchCoordinator
 from simulator import GatewaySimulator
@@ -133,7 +134,7 @@ async def test_a_lost_answer_does_not_run_it_twice(
 ) -> None:
     """Found by what the gateway reports for the scenario; sent again only if absent."""
     sim, coordinator = await start(hass, make_sim, monkeypatch, speed=1)
-    monkeypatch.setattr(coordinator.scenarios, "sleep", lambda _: asyncio.sleep(0))
+    monkeypatch.setattr(scenarios, "RECHECK_DELAY", 0)
     await activate(hass, SCENE_CLOSE_ALL)  # an earlier run: not taken for this one
     sim.drop("exec/{oid}", after=after)
     await activate(hass, SCENE_CLOSE_ALL)

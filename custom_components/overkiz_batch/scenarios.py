@@ -105,7 +105,6 @@ class GatewayScenarios:
         self.stale = enabled
         self._listeners: list[CALLBACK_TYPE] = []
         self._recent: deque[str] = deque(maxlen=_RECENT_KEPT)
-        self.sleep: Callable[[float], Awaitable[object]] = asyncio.sleep  # tests
 
     @callback
     def async_add_listener(self, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
@@ -204,7 +203,7 @@ class GatewayScenarios:
         """Return the id of the scenario's execution started since ``since``."""
         exec_id = await self._async_find_running(scenario, since, known)
         if exec_id is None and lost_on_the_way(err):
-            await self.sleep(RECHECK_DELAY)  # it may register a moment later
+            await asyncio.sleep(RECHECK_DELAY)  # it may register a moment later
             exec_id = await self._async_find_running(scenario, since, known)
         if exec_id is not None:
             return exec_id
