@@ -292,3 +292,34 @@ async def test_real_setups(
         core = core_enabled_unique_ids(Platform.NUMBER, gw.coordinator.data.values())
         assert core <= ours
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_atlantic_eco_is_kept_below_comfort(hass: HomeAssistant) -> None:
+    """An Atlantic heater keeps its eco temperature as degrees below comfort."""
+    heater = f"io://{GW}/4002#1"  # default house: comfort 20, eco 3.5 below
+    eco = "number.living_room_heater_eco_temperature"
+    async with gateway(hass, Platform.NUMBER) as gw:
+        assert value_of(hass, eco) == 16.5
+        state = hass.states.get(eco)
+        assert state is not None
+        assert state.attributes[ATTR_MAX] == 20  # never above comfort
+        await set_value(gw, eco, 17)
+        await gw.sync()
+        assert gw.commands(heater) == [("setEcoTemperature", [3.0])]
+        assert value_of(hass, eco) == 17
+        with pytest.raises(ServiceValidationError):
+            await set_value(gw, eco, 21)
+        # Comfort raised on the device: eco follows, still 3 degrees below.
+        gw.sim.set_state(heater, "core:ComfortRoomTemperatureState", 21.0, kind=2)
+        await gw.poll()
+        assert value_of(hass, eco) == 18
+        # Comfort unknown: the eco temperature cannot be worked out or written.
+        gw.sim.set_state(heater, "core:ComfortRoomTemperatureState", None, kind=2)
+        await gw.poll()
+        unknown = hass.states.get(eco)
+        assert unknown is not None
+        assert unknown.state == "unknown"
+        with pytest.raises(ServiceValidationError) as err:
+            await set_value(gw, eco, 16)
+        assert err.value.translation_key == "reference_unknown"
+        assert len(gw.commands(heater)) == 1

@@ -21,13 +21,8 @@ from custom_components.overkiz_batch.const import DOMAIN, SERVICE_EXECUTE_COMMAN
 from custom_components.overkiz_batch.diagnostics import (
     async_get_config_entry_diagnostics,
 )
-from custom_components.overkiz_batch.sensor_descriptions import (
-    SENSOR_DESCRIPTIONS,
-    number,
-    percent,
-    rounded,
-    snake,
-)
+from custom_components.overkiz_batch.readings import number, percent, rounded, snake
+from custom_components.overkiz_batch.sensor_descriptions import SENSOR_DESCRIPTIONS
 from simulator import sensors
 from simulator.houses import DEFAULT_GATEWAY_ID as GW, device, setup
 from tests.conftest import shared_dumps

@@ -21,10 +21,12 @@ from homeassistant.components.number import (
 )
 from homeassistant.const import EntityCategory, UnitOfTemperature, UnitOfTime
 from homeassistant.core import callback
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.event import async_call_later
-from pyoverkiz.enums import OverkizCommand, OverkizCommandParam, OverkizState
+from pyoverkiz.enums import OverkizCommand, OverkizCommandParam, OverkizState, UIWidget
 from pyoverkiz.models import Command
 
+from .const import DOMAIN
 from .cover import cover_description
 from .entity import OverkizBatchEntity, async_add_device_entities
 from .jobs import Job, JobConcurrency, JobException
@@ -42,6 +44,13 @@ if TYPE_CHECKING:
 # The guards govern concurrency, not Home Assistant's semaphore.
 PARALLEL_UPDATES = 0
 
+# Atlantic setpoint heaters keep their eco temperature as the number of degrees
+# below the comfort temperature (3.5 means comfort - 3.5 °C), whatever their app
+# shows.
+ECO_BELOW_COMFORT = frozenset(
+    {UIWidget.ATLANTIC_ELECTRICAL_HEATER_WITH_ADJUSTABLE_TEMPERATURE_SETPOINT}
+)
+
 # A water heater's boost: after its duration, the device needs a moment before
 # the boost is switched on, and longer before it reports the new duration.
 BOOST_DURATION_SETTLE = 1.0  # seconds
@@ -53,14 +62,17 @@ class OverkizNumberDescription(NumberEntityDescription):
     """A setting: ``key`` is the state holding it, ``command`` the one setting it.
 
     ``min_state`` / ``max_state`` hold the device's own bounds. ``inverted``
-    shows ``max - value`` (a closure as an opening). ``whole`` sends whole
-    numbers. ``write_fn`` replaces the single command when a write takes more.
+    shows ``max - value`` (a closure as an opening). ``below_state``: the device
+    keeps the setting as an offset below that state's value; it is shown and
+    written as the temperature it means. ``whole`` sends whole numbers.
+    ``write_fn`` replaces the single command when a write takes more.
     """
 
     command: str
     min_state: str | None = None
     max_state: str | None = None
     inverted: bool = False
+    below_state: str | None = None
     whole: bool = False
     write_fn: Callable[[OverkizBatchNumber, float], Awaitable[None]] | None = None
     entity_category: EntityCategory | None = EntityCategory.CONFIG
@@ -244,21 +256,29 @@ def _numbers_of(
     coordinator: OverkizBatchCoordinator, device: Device
 ) -> Iterator[OverkizBatchNumber]:
     for description in NUMBER_DESCRIPTIONS:
-        if description.key not in device.definition.states:
-            continue
-        if not device.supports_command(description.command):
-            continue
-        if description.key == OverkizState.CORE_MEMORIZED_1_POSITION and (
-            cover := cover_description(device)
+        if description.key in device.definition.states and device.supports_command(
+            description.command
         ):
-            # Shown the way the cover shows its position (100 open).
-            yield OverkizBatchNumber(
-                coordinator,
-                device,
-                replace(description, inverted=cover.invert_position),
-            )
-        else:
-            yield OverkizBatchNumber(coordinator, device, description)
+            yield OverkizBatchNumber(coordinator, device, _for(description, device))
+
+
+def _for(
+    description: OverkizNumberDescription, device: Device
+) -> OverkizNumberDescription:
+    """Adapt a description to what this device means by its state."""
+    if description.key == OverkizState.CORE_MEMORIZED_1_POSITION and (
+        cover := cover_description(device)
+    ):
+        # Shown the way the cover shows its position (100 open).
+        return replace(description, inverted=cover.invert_position)
+    if (
+        description.key == OverkizState.CORE_ECO_ROOM_TEMPERATURE
+        and str(device.widget) in ECO_BELOW_COMFORT
+    ):
+        return replace(
+            description, below_state=OverkizState.CORE_COMFORT_ROOM_TEMPERATURE
+        )
+    return description
 
 
 def _busy_concurrency(number: OverkizBatchNumber) -> JobConcurrency:
@@ -294,22 +314,43 @@ class OverkizBatchNumber(OverkizBatchEntity, NumberEntity):
 
     @property
     def native_max_value(self) -> float:
-        """Return the device's maximum, else the description's."""
+        """Return the device's maximum, else the description's.
+
+        A setting kept below another state cannot go above that state.
+        """
         description = self.entity_description
-        return self._bound(description.max_state, description.native_max_value)
+        high = self._bound(description.max_state, description.native_max_value)
+        reference = as_float(self.state_of(description.below_state))
+        return high if reference is None else min(high, reference)
 
     @property
     def native_value(self) -> float | None:
         """Return the setting as the device reports it."""
-        value = as_float(self.state_of(self.entity_description.key))
-        if value is None or not self.entity_description.inverted:
-            return value
-        return self.native_max_value - value
+        description = self.entity_description
+        value = as_float(self.state_of(description.key))
+        if value is None:
+            return None
+        if description.below_state is not None:
+            reference = as_float(self.state_of(description.below_state))
+            return None if reference is None else reference - value
+        if description.inverted:
+            return self.native_max_value - value
+        return value
 
     async def async_set_native_value(self, value: float) -> None:
         """Write the setting (Home Assistant checked it against the range)."""
-        if self.entity_description.inverted:
+        description = self.entity_description
+        if description.inverted:
             value = self.native_max_value - value
+        if description.below_state is not None:
+            reference = as_float(self.state_of(description.below_state))
+            if reference is None:
+                raise ServiceValidationError(
+                    translation_domain=DOMAIN,
+                    translation_key="reference_unknown",
+                    translation_placeholders={"state": description.below_state},
+                )
+            value = reference - value
         try:
             await self._async_write(value)
         except JobException as err:  # reject mode: the previous write still runs

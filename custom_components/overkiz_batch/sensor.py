@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from homeassistant.components.sensor import (
-    SensorDeviceClass,
     SensorEntity,
     SensorStateClass,
 )
-from homeassistant.components.sensor.const import DEVICE_CLASS_UNITS
 from homeassistant.const import EntityCategory
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
@@ -17,10 +15,10 @@ from homeassistant.helpers.entity import Entity
 from .const import DOMAIN
 from .devices import base_device_url
 from .entity import OverkizBatchEntity, async_add_device_entities
+from .readings import measured_unit
 from .sensor_descriptions import (
     HOMEKIT_SETUP_CODE,
     HOMEKIT_STACK,
-    MEASURED_UNITS,
     SENSOR_DESCRIPTIONS,
     OverkizSensorDescription,
 )
@@ -98,29 +96,6 @@ class PartNamed(Entity):
         if self.part_label is None or not isinstance(name, str):
             return name
         return f"{self.part_label} {name}"
-
-
-def measured_unit(device: Device, description: OverkizSensorDescription) -> str | None:
-    """Return the unit the gateway gives the reading when it fits, else the table's.
-
-    A device names the unit of one state (``<state>MeasuredValueType``) or of its
-    main reading (``core:MeasuredValueType``); the latter must not give an RSSI
-    or a battery level a temperature's unit, hence the check on the class.
-    """
-    unit = description.native_unit_of_measurement
-    if unit is None:
-        return None
-    for name in (f"{description.key}MeasuredValueType", "core:MeasuredValueType"):
-        measured = MEASURED_UNITS.get(str(device.attributes.get_value(name)))
-        if measured is not None and _fits(description.device_class, measured):
-            return measured
-    return unit
-
-
-def _fits(device_class: SensorDeviceClass | None, unit: str) -> bool:
-    if device_class is None:
-        return False
-    return unit in DEVICE_CLASS_UNITS.get(device_class, set())
 
 
 class OverkizBatchSensor(PartNamed, OverkizBatchEntity, SensorEntity):

@@ -9,7 +9,7 @@ from pyoverkiz.models import DeviceStateChangedEvent
 import pytest
 
 from simulator import GatewaySimulator, load_house
-from simulator.sensors import type_of
+from simulator.sensing import type_of
 from tests.simulator.conftest import connect
 
 GW = "0811-2300-4455"
