@@ -9,6 +9,7 @@ as one execution.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -35,8 +36,8 @@ from .const import (
     IDENTIFY_COMMANDS,
     STOP_COMMANDS,
 )
-from .errors import AUTH_ERRORS, command_error
-from .jobs import Job, JobConcurrency
+from .errors import AUTH_ERRORS, TooManyCommandsError, command_error
+from .jobs import Job, JobConcurrency, JobGroup, JobThrottle
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -44,6 +45,12 @@ if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
 
     from .executions import ExecutionEnd, ExecutionTracker, TrackedExecution
+
+
+# Raw commands (execute_command) one gateway takes in a sliding period: enough
+# for a scene of every device, not for a runaway automation.
+RAW_COMMANDS_MAX = 60
+RAW_COMMANDS_PERIOD = timedelta(seconds=10)
 
 
 def queue_settings(options: Mapping[str, Any]) -> ActionQueueSettings:
@@ -76,6 +83,7 @@ class GatewayCommands:
         executions: ExecutionTracker,
         *,
         on_started: CALLBACK_TYPE,
+        job_group: JobGroup,
     ) -> None:
         """Send with ``executor``; tell ``on_started`` when an execution starts."""
         self._hass = hass
@@ -83,6 +91,7 @@ class GatewayCommands:
         self.executions = executions
         self._on_started = on_started
         self._pending_listeners: list[CALLBACK_TYPE] = []
+        self.job_group = job_group  # the gateway's: raw commands rate limited
         self._guards: dict[str, _DeviceGuard] = {}
         self.queue = ActionQueue(
             executor,
@@ -139,6 +148,27 @@ class GatewayCommands:
             raise
         except Exception as err:
             raise self.command_error(err, names) from err
+
+    async def async_execute_raw(
+        self, device_url: str, command: Command, entity_id: str | None
+    ) -> str:
+        """Run a raw command (execute_command), rate limited per gateway."""
+        try:
+            return await self._async_execute_limited(device_url, command, entity_id)
+        except TooManyCommandsError as err:
+            raise self.command_error(err, str(command.name)) from err
+
+    @Job(
+        name="overkiz_batch_raw_command",
+        throttle=JobThrottle.GROUP_RATE_LIMIT,
+        throttle_period=RAW_COMMANDS_PERIOD,
+        throttle_max_calls=RAW_COMMANDS_MAX,
+        on_condition=TooManyCommandsError,
+    )
+    async def _async_execute_limited(
+        self, device_url: str, command: Command, entity_id: str | None
+    ) -> str:
+        return await self.async_execute(device_url, [command], entity_id=entity_id)
 
     async def _async_stop(self, action: Action, entity_id: str | None) -> str:
         """Send a stop as its own execution, right after what is queued already.

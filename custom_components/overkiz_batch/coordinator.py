@@ -99,14 +99,15 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         self.data = own_devices(setup, setup.devices, self.gateway_id)
         self.devices = GatewayDevices(hass, entry, client.server_config, self.data)
         self.executions = ExecutionTracker(EXECUTION_MAX_AGE, dt_util.utcnow)
+        self.job_group = JobGroup(f"{DOMAIN}_{self.gateway_id}")
         self.commands = GatewayCommands(
             hass,
             entry,
             ExecutionSender(client, self),
             self.executions,
             on_started=self._async_poll_fast,
+            job_group=self.job_group,
         )
-        self.job_group = JobGroup(f"{DOMAIN}_{self.gateway_id}")
         self.scenarios = GatewayScenarios(
             self, enabled=entry.data.get(CONF_API_TYPE) != API_TYPE_LOCAL
         )
