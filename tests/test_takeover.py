@@ -357,6 +357,12 @@ async def test_what_stays_keeps_its_device_on_the_way_back(
         assert device.config_entry_id == ours.entry_id
         assert owned(hass, core)[lights].device_id is None
         assert ours.data[CONF_TAKEN_OVER]["detached"][lights] == device_id
+        # Still without switches: a new setup finds nothing more to take.
+        data = dict(ours.data)
+        assert await hass.config_entries.async_reload(ours.entry_id)
+        await hass.async_block_till_done()
+        assert dict(ours.data) == data
+        assert owned(hass, core)[lights].device_id is None
 
         await hass.config_entries.async_remove(ours.entry_id)
         await hass.async_block_till_done()

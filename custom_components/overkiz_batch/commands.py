@@ -9,7 +9,6 @@ as one execution.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -18,6 +17,10 @@ from pyoverkiz.models import Action, Command
 
 from .action_queue import ActionQueue, ActionQueueSettings, Executor
 from .const import (
+    ATTR_COMMAND,
+    ATTR_DEVICE_URL,
+    ATTR_EXEC_ID,
+    ATTR_FAILURE_TYPE,
     BUSY_MODE_REJECT,
     CONF_ADAPTIVE_SENDING,
     CONF_BUSY_MODE,
@@ -28,6 +31,7 @@ from .const import (
     DEFAULT_MAX_ACTIONS,
     DEFAULT_QUEUE_DELAY,
     DOMAIN,
+    EVENT_EXECUTION_FAILED,
     IDENTIFY_COMMANDS,
     STOP_COMMANDS,
 )
@@ -40,8 +44,6 @@ if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
 
     from .executions import ExecutionEnd, ExecutionTracker, TrackedExecution
-
-type EndedCallback = Callable[[TrackedExecution, ExecutionEnd], None]
 
 
 def queue_settings(options: Mapping[str, Any]) -> ActionQueueSettings:
@@ -74,14 +76,12 @@ class GatewayCommands:
         executions: ExecutionTracker,
         *,
         on_started: CALLBACK_TYPE,
-        on_ended: EndedCallback,
     ) -> None:
-        """Send with ``executor``; tell ``on_started``/``on_ended`` about executions."""
+        """Send with ``executor``; tell ``on_started`` when an execution starts."""
         self._hass = hass
         self._entry = entry
         self.executions = executions
         self._on_started = on_started
-        self._on_ended = on_ended
         self._pending_listeners: list[CALLBACK_TYPE] = []
         self._guards: dict[str, _DeviceGuard] = {}
         self.queue = ActionQueue(
@@ -182,7 +182,7 @@ class GatewayCommands:
             exec_id, actions, label=label, entity_id=entity_id
         )
         if end is not None:
-            self._on_ended(execution, end)
+            self.async_execution_ended(execution, end)
         else:
             self._on_started()
 
@@ -192,6 +192,23 @@ class GatewayCommands:
         if isinstance(err, AUTH_ERRORS):
             self._entry.async_start_reauth(self._hass)
         return command_error(err, command)
+
+    @callback
+    def async_execution_ended(
+        self, execution: TrackedExecution, end: ExecutionEnd
+    ) -> None:
+        """Tell automations which of our commands failed (the failure event)."""
+        for command, failure in end.failures(execution):
+            self._hass.bus.async_fire(
+                EVENT_EXECUTION_FAILED,
+                {
+                    "entity_id": command.entity_id,
+                    ATTR_DEVICE_URL: command.device_url,
+                    ATTR_COMMAND: command.command,
+                    ATTR_FAILURE_TYPE: failure,
+                    ATTR_EXEC_ID: execution.exec_id,
+                },
+            )
 
     async def flush_action_queue(self) -> None:
         """Send the queued actions now and wait until the gateway took them."""
