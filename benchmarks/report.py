@@ -140,8 +140,10 @@ def timing_table(rows: list[TimingRow]) -> str:
     return _markdown(TIMING_HEADERS, [timing_cells(row) for row in rows], left=2)
 
 
-def latency_chart(rows: list[TimingRow], path: Path) -> None:
-    """Median and p90 latency per configuration, next to the bare round trip."""
+def latency_chart(
+    rows: list[TimingRow], path: Path, goal: tuple[str, float] | None = None
+) -> None:
+    """Median and p90 latency per configuration; ``goal``: (label, ms) line."""
     import matplotlib  # noqa: PLC0415 - only the chart needs it
 
     matplotlib.use("Agg")
@@ -156,11 +158,13 @@ def latency_chart(rows: list[TimingRow], path: Path) -> None:
     ax.bar_label(bars, fmt="%.0f ms", fontsize=8, padding=3)
     bars = ax.barh([y - 0.2 for y in ys], p90s, 0.4, label="p90")
     ax.bar_label(bars, fmt="%.0f ms", fontsize=8, padding=3)
+    if goal is not None:
+        ax.axvline(goal[1], color="grey", linestyle="--", linewidth=1, label=goal[0])
     ax.set_yticks(list(ys), [r.configuration.name for r in measured], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("ms from the service call until the gateway receives exec/apply")
     ax.set_xlim(0, max([*p90s, *medians, 1.0]) * 1.2)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper right")
     ax.set_title("One command on an idle gateway (simulated, local API)", fontsize=10)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--house",
         default="default",
-        help="'default', 'shutters:N' or the path of a setup JSON file",
+        help="'default', 'sensors', 'controls', 'shutters:N' or a setup JSON file",
     )
     parser.add_argument(
         "--gateway-id",
@@ -36,6 +36,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--token", default=None, help="local API token (random)")
     parser.add_argument("--exec-limit", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--sensor-period",
+        type=float,
+        default=None,
+        help="simulated seconds between two counter updates (energy, water...)",
+    )
     return parser.parse_args(argv)
 
 
@@ -73,6 +79,7 @@ async def serve(args: argparse.Namespace) -> None:
         exec_limit=args.exec_limit,
         seed=args.seed,
         port=args.port,
+        sensor_period=args.sensor_period,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

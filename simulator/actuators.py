@@ -13,6 +13,7 @@ from .devices import Effect, Move, SimDevice, _bad, _is_number
 
 ON_OFF = "core:OnOffState"
 INTENSITY = "core:LightIntensityState"
+MEMORIZED = "core:Memorized1PositionState"
 RGB = ("core:RedColorIntensityState", "core:GreenColorIntensityState")
 RGB_STATES = (*RGB, "core:BlueColorIntensityState")
 
@@ -49,6 +50,9 @@ class Light(SimDevice):
                 return {ON_OFF: "off", INTENSITY: 0}
             self._last_intensity = level
             return self._lit(level)
+        if command == "my" and self.has_state(MEMORIZED):  # the favourite intensity
+            self._last_intensity = round(self.value(MEMORIZED))
+            return self._lit(self._last_intensity)
         if command == "setRGB":
             colours = dict(zip(RGB_STATES, (round(p) for p in params[:3]), strict=True))
             return {**self._lit(self._last_intensity), **colours}

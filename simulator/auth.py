@@ -30,6 +30,7 @@ class Auth:
         self.password = password
         self._new_id = new_id
         self.sessions: set[str] = set()
+        self.sso_tokens: dict[str, str] = {}  # token -> user id (vendor logins)
 
     def check(self, headers: Mapping[str, str], cookies: Mapping[str, str]) -> str:
         """Return the caller's identity (session id or token), else raise a 401."""
@@ -52,6 +53,21 @@ class Auth:
         """Open a session for good credentials, else raise Bad credentials."""
         if user_id != self.username or password != self.password:
             raise api_error("BAD_CREDENTIALS")
+        session = self._new_id()
+        self.sessions.add(session)
+        return session
+
+    def issue_sso_token(self, user_id: str) -> str:
+        """Hand out a token a vendor's own login trades for an Overkiz session."""
+        token = self._new_id()
+        self.sso_tokens[token] = user_id
+        return token
+
+    def login_sso(self, token: str | None, user_id: str | None) -> str:
+        """Open a session for a token issued to ``user_id`` (used once)."""
+        if token is None or self.sso_tokens.get(token) != user_id:
+            raise api_error("BAD_CREDENTIALS")
+        del self.sso_tokens[token]
         session = self._new_id()
         self.sessions.add(session)
         return session

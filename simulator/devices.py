@@ -13,6 +13,7 @@ import math
 from typing import Any
 
 from .errors import api_error
+from .settings import SETTER_STATES, check_bounds
 
 CLOSURE = "core:ClosureState"
 DEPLOYMENT = "core:DeploymentState"
@@ -189,7 +190,11 @@ class SimDevice:
             if duration < 0:
                 raise _bad(f"{command}: RTS duration must be >= 0")
             return
-        if command in _POSITION_COMMANDS or command in {"setOrientation"}:
+        check_bounds(self, command, params)
+        if command in _POSITION_COMMANDS or command in {
+            "setOrientation",
+            "setMemorized1Position",
+        }:
             if not (_is_number(params[0]) and 0 <= params[0] <= 100):
                 raise _bad(f"{command}: position must be a number in 0..100")
         elif command == "setHeatingLevel":
@@ -261,6 +266,8 @@ class SimDevice:
             return {"io:DerogationTypeState": "next_mode"}
         if command == "setOrientation":
             return {"core:SlateOrientationState": round(params[0])}
+        if (state := SETTER_STATES.get(command)) and self.has_state(state):
+            return {state: params[0]}
         if command.startswith("set") and len(params) == 1:
             return self._generic_setter(command[3:], params[0])
         return {}

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self
 
 from aiohttp import web
 
-from . import sensors
+from . import sensing
 from .auth import Auth
 from .certs import server_ssl_context
 from .core import GatewayCore, Stats
@@ -118,7 +118,7 @@ class GatewaySimulator:
         self._port = int(runner.addresses[0][1])
         if self.sensor_period:
             self._sensor_task = asyncio.create_task(
-                sensors.count_time(self.core, self.sensor_period)
+                sensing.count_time(self.core, self.sensor_period)
             )
 
     async def stop(self) -> None:
@@ -241,11 +241,11 @@ class GatewaySimulator:
 
     def detect(self, device_url: str, detected: bool = True) -> str:
         """Trip (or clear) a detector (smoke, contact, motion...); return its state."""
-        return sensors.detect(self.core, device_url, detected)
+        return sensing.detect(self.core, device_url, detected)
 
     def tick(self, seconds: float) -> None:
         """Let counters (energy, water, gas, running time) grow by ``seconds``."""
-        sensors.tick(self.core, seconds)
+        sensing.tick(self.core, seconds)
 
     def emit(self, event: dict[str, Any]) -> None:
         """Queue any event (e.g. ``{"name": "GatewaySynchronizationEndedEvent"}``)."""

@@ -89,7 +89,22 @@ class HotWaterProduction(SimDevice):
         ):
             raise _bad("setBoostModeDuration: 0 to 7 days")
 
+    def _flag(self, name: str) -> str:
+        """Return the io: or the modbuslink: state of a DHW mode flag."""
+        io = f"io:DHW{name}ModeState"
+        return io if self.has_state(io) else f"modbuslink:DHW{name}ModeState"
+
     def _changes(self, command: str, params: list[Any]) -> dict[str, Any]:
+        if command in ("setBoostMode", "setAbsenceMode"):
+            return {self._flag(command[3:-4]): params[0]}
+        if command in ("setAbsenceStartDate", "setAbsenceEndDate"):
+            return {}  # kept by the device; the mode tells
+        if command == "setTargetDHWTemperature":
+            # Models report it as the DHW target or as the water target.
+            return {
+                "core:TargetDHWTemperatureState": params[0],
+                "core:WaterTargetTemperatureState": params[0],
+            }
         if command == "setBoostModeDuration":
             self._boost_days = round(params[0])
             return {}

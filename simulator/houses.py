@@ -495,7 +495,8 @@ def shutters_house(n: int, gateway_id: str = DEFAULT_GATEWAY_ID) -> dict[str, An
 def load_house(house: str | Path | Mapping[str, Any]) -> dict[str, Any]:
     """Return a private copy of a house given by name, setup path or dict.
 
-    Names: ``default``, ``sensors`` (one sensor of each kind) and ``shutters:N``.
+    Names: ``default``, ``sensors`` (one sensor of each kind), ``controls`` (the
+    devices of buttons, numbers and selects) and ``shutters:N``.
     """
     if isinstance(house, Mapping):
         data: Any = copy.deepcopy(dict(house))
@@ -505,6 +506,10 @@ def load_house(house: str | Path | Mapping[str, Any]) -> dict[str, Any]:
         from .sensors import sensors_house  # noqa: PLC0415 (it builds on this module)
 
         data = sensors_house(DEFAULT_GATEWAY_ID)
+    elif isinstance(house, str) and house == "controls":
+        from .controls import controls_house  # noqa: PLC0415 (it builds on this module)
+
+        data = controls_house()
     elif isinstance(house, str) and house.startswith("shutters:"):
         data = shutters_house(int(house.removeprefix("shutters:")))
     else:

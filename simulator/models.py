@@ -11,6 +11,7 @@ from typing import Any
 
 from .actuators import ACTUATOR_CLASS_MODELS, ACTUATOR_MODELS
 from .climate_models import CLIMATE_MODELS
+from .controls import CONTROL_MODELS
 from .devices import SimDevice
 from .heating import HEATING_MODELS
 
@@ -18,6 +19,7 @@ _BY_WIDGET: dict[str, type[SimDevice]] = {
     **ACTUATOR_MODELS,
     **HEATING_MODELS,
     **CLIMATE_MODELS,
+    **CONTROL_MODELS,
 }
 _BY_UI_CLASS: dict[str, type[SimDevice]] = {**ACTUATOR_CLASS_MODELS}
 

@@ -15,7 +15,7 @@ from urllib.parse import unquote_plus
 
 from aiohttp import web
 
-from . import sensors
+from . import sensing
 from .auth import COOKIE
 from .core import java_numbers
 from .errors import ERRORS, ApiErrorResponse, api_error, injected_error
@@ -197,11 +197,17 @@ class ApiServer:
 
     async def _h_login(self, request: web.Request, *_: Any) -> web.Response:
         form = await request.post()
-        user, password = form.get("userId"), form.get("userPassword")
-        session = self.sim.auth.login(
-            user if isinstance(user, str) else None,
-            password if isinstance(password, str) else None,
-        )
+        fields = {
+            name: value if isinstance(value, str) else None
+            for name in ("userId", "userPassword", "ssoToken")
+            if (value := form.get(name)) is not None
+        }
+        if "ssoToken" in fields:  # a vendor's login (Nexity) opened the way
+            session = self.sim.auth.login_sso(fields["ssoToken"], fields.get("userId"))
+        else:
+            session = self.sim.auth.login(
+                fields.get("userId"), fields.get("userPassword")
+            )
         response = _json({"success": True, "roles": [{"name": "ENDUSER"}]})
         response.set_cookie(COOKIE, session, path="/enduser-mobile-web", httponly=True)
         return response
@@ -387,4 +393,4 @@ class ApiServer:
         if action == "latency":
             sim.set_latency(float(body["seconds"]))
             return {"ok": True}
-        return sensors.control(sim, action, body)
+        return sensing.control(sim, action, body)

@@ -9,14 +9,18 @@ import custom_components.overkiz_batch  # noqa: F401  # isort: skip
 import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+import socket
 from typing import Any
 from unittest.mock import patch
 
+from aiohttp.abc import ResolveResult
 from aiohttp.resolver import AsyncResolver
 import backoff._async
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 import pytest
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.overkiz_batch.const import DOMAIN
 from simulator import GatewaySimulator
@@ -56,13 +60,28 @@ class _NoWaitAsyncio:
 
 
 @pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots in Home Assistant's format, all in tests/snapshots."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
 def no_retry_waits(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep pyoverkiz's retries (a refused connection is tried 3 times) instant."""
     monkeypatch.setattr(backoff._async, "asyncio", _NoWaitAsyncio())
 
 
+class _IPv4Resolver(AsyncResolver):
+    """Resolve to IPv4 only: the simulators listen on 127.0.0.1 alone."""
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        return await super().resolve(host, port, socket.AF_INET)
+
+
 def _resolver_on_this_loop(hass: HomeAssistant) -> AsyncResolver:
-    resolver = AsyncResolver()
+    resolver = _IPv4Resolver()
     resolver.real_close = resolver.close  # type: ignore[attr-defined]
     return resolver
 

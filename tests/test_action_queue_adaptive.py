@@ -114,8 +114,8 @@ async def test_waiting_in_vain_once_stops_the_waits(
     """One command at a time (an automation): only the first wait is paid."""
     running = 2
     queue = adaptive(make_queue, running=lambda: running)
-    assert await asyncio.gather(
-        queue.add([act(DEV[1], "close")]), fake_time.advance(0.5)
+    assert list(
+        await asyncio.gather(queue.add([act(DEV[1], "close")]), fake_time.advance(0.5))
     ) == ["exec-1", None]
     task = asyncio.create_task(queue.add([act(DEV[2], "close")]))
     await fake_time.advance(0.02)
@@ -183,3 +183,13 @@ async def test_one_call_after_another_waits_less_than_a_fixed_window(
             await fake_time.advance(0.005)
     assert fake_time.now < 1.0
     assert len(gateway.accepted) == 10
+
+
+async def test_zero_delay_keeps_one_loop_turn(
+    make_queue: Callable[..., ActionQueue], gateway: FakeGateway, fake_time: FakeTime
+) -> None:
+    """Adaptive with delay 0: what one loop turn issued goes together, no timer."""
+    queue = adaptive(make_queue, running=lambda: 0, delay=0)
+    scene = [asyncio.create_task(queue.add([act(d, "close")])) for d in DEV[:5]]
+    assert set(await asyncio.gather(*scene)) == {"exec-1"}
+    assert fake_time.windows == []

@@ -87,7 +87,7 @@ async def test_run_alone_goes_in_queue_order_with_back_pressure_retry(
 ) -> None:
     queue = make_queue()
     sent: list[str] = []
-    answers = [ExecutionQueueFullError("full"), "scenario-exec"]
+    answers: list[Exception | str] = [ExecutionQueueFullError("full"), "scenario-exec"]
 
     async def scenario() -> str:
         sent.append("scenario")
@@ -194,7 +194,11 @@ async def test_other_devices_pass_a_late_answer_but_not_the_same_device(
     # The open for DEV[1] waits in order, so the one for DEV[2] behind it does too.
     assert len(gateway.calls) == 1
     hung.set()
-    assert await asyncio.gather(first, same, other) == ["exec-1", "exec-2", "exec-3"]
+    assert list(await asyncio.gather(first, same, other)) == [
+        "exec-1",
+        "exec-2",
+        "exec-3",
+    ]
 
 
 async def test_a_disjoint_batch_passes_a_late_answer(

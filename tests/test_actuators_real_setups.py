@@ -11,7 +11,7 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 
 from tests.conftest import shared_dumps
-from tests.platforms import gateway
+from tests.gateway_setup import gateway
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 

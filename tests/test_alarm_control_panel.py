@@ -20,7 +20,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.overkiz_batch.const import DOMAIN
 from simulator.actuator_houses import actuators_house
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
-from tests.platforms import gateway, snapshot_entities
+from tests.gateway_setup import gateway, snapshot_entities
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 

@@ -39,7 +39,12 @@ from custom_components.overkiz_batch.const import (
 from custom_components.overkiz_batch.coordinator import OverkizBatchCoordinator
 from custom_components.overkiz_batch.options_flow import validate_options
 from simulator import GatewaySimulator, shutters_house
-from tests.gateway_setup import FAST_OPTIONS, SimFactory, entity_ids_of, setup_entry
+from tests.gateway_setup import (
+    FAST_OPTIONS,
+    SimFactory,
+    entity_ids_of,
+    start_gateway,
+)
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -52,23 +57,15 @@ TRANSLATIONS = json.loads(
 VALID_OPTIONS = FAST_OPTIONS
 
 
-async def start(
-    hass: HomeAssistant,
-    make_sim: SimFactory,
-    monkeypatch: pytest.MonkeyPatch,
-    house: dict[str, Any] | None = None,
-) -> tuple[GatewaySimulator, MockConfigEntry]:
-    """The integration, covers included, on a simulated house."""
-    sim = await make_sim(house=house or shutters_house(3), mode="local")
-    return sim, await setup_entry(hass, sim, monkeypatch, **VALID_OPTIONS)
-
-
 @pytest.fixture
 async def gateway(
     hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Any:
     """Three shutters, loaded; unloaded at the end."""
-    sim, entry = await start(hass, make_sim, monkeypatch)
+    gw = await start_gateway(
+        hass, make_sim, monkeypatch, house=shutters_house(3), options=VALID_OPTIONS
+    )
+    sim, entry = gw.sim, gw.entry
     assert entry.state is ConfigEntryState.LOADED
     yield sim, entry
     if entry.state is ConfigEntryState.LOADED:
@@ -219,11 +216,11 @@ async def test_execute_command_data_of_wrong_type(
     await still_works(hass, sim, sim.device_urls[0])
 
 
-@pytest.mark.parametrize("parameters", [[150], ["half"], [10, 20]])
+@pytest.mark.parametrize("parameters", [[150], ["half"], [10, 20], [10**40]])
 async def test_execute_command_parameters_out_of_range(
     hass: HomeAssistant, gateway: Any, parameters: list[Any]
 ) -> None:
-    """The gateway refuses them; the caller is told, once."""
+    """The gateway would refuse them: refused before they are queued."""
     sim, _ = gateway
     url = sim.device_urls[0]
     with pytest.raises(HomeAssistantError) as err:
@@ -233,9 +230,10 @@ async def test_execute_command_parameters_out_of_range(
             {"device_url": url, "command": "setClosure", "parameters": parameters},
             blocking=True,
         )
+    assert isinstance(err.value, ServiceValidationError)
     assert_translated(err.value)
     assert ran(sim, url, "setClosure") == 0
-    assert sim.stats.calls["exec/apply"] == 1  # not retried
+    assert sim.stats.calls["exec/apply"] == 0
     await still_works(hass, sim, url)
 
 
@@ -431,7 +429,10 @@ async def test_setup_with_malformed_devices(
     """Good devices work; a broken one is skipped with one warning, or shown as
     well as its data allows; nothing logs an error."""
     caplog.set_level(logging.WARNING)
-    sim, entry = await start(hass, make_sim, monkeypatch, broken_house())
+    gw = await start_gateway(
+        hass, make_sim, monkeypatch, house=broken_house(), options=VALID_OPTIONS
+    )
+    sim, entry = gw.sim, gw.entry
     try:
         assert entry.state is ConfigEntryState.LOADED
         urls = sim.device_urls

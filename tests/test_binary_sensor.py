@@ -18,7 +18,7 @@ from custom_components.overkiz_batch.binary_sensor_descriptions import (
 from simulator import sensors
 from simulator.houses import DEFAULT_GATEWAY_ID as GW, T_OBJECT, T_STRING, setup
 from tests.conftest import shared_dumps
-from tests.platforms import gateway, snapshot_entities
+from tests.gateway_setup import gateway, snapshot_entities
 
 if TYPE_CHECKING:
     from pathlib import Path

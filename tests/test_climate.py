@@ -25,11 +25,10 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.overkiz_batch.climate import OverkizBatchClimate
+from custom_components.overkiz_batch.climate_entity import OverkizBatchClimate
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
 from tests.conftest import shared_dumps
-from tests.gateway_setup import entity_of
-from tests.platforms import gateway, snapshot_entities
+from tests.gateway_setup import entity_of, gateway, snapshot_entities
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 

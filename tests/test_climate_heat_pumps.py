@@ -29,8 +29,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.overkiz_batch.climate_entity import OverkizBatchClimate
 from simulator.climate_houses import climate_house
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
-from tests.gateway_setup import entity_of
-from tests.platforms import Gateway, gateway, snapshot_entities
+from tests.gateway_setup import Gateway, entity_of, gateway, snapshot_entities
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 

@@ -15,7 +15,7 @@ from homeassistant.core import HomeAssistant
 import pytest
 
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
-from tests.platforms import gateway
+from tests.gateway_setup import gateway
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 

@@ -20,6 +20,7 @@ from homeassistant.config_entries import (
     ConfigEntriesFlowManager,
     ConfigEntry,
     ConfigEntryState,
+    ConfigFlowResult,
     OptionsFlowManager,
 )
 from homeassistant.const import (
@@ -56,7 +57,12 @@ from custom_components.overkiz_batch.const import (
 )
 from simulator import GatewaySimulator
 from simulator.houses import default_house, gateway
-from tests.gateway_setup import cloud_entry_data, local_entry_data, register_hub
+from tests.gateway_setup import (
+    cloud_entry_data,
+    entry_state,
+    local_entry_data,
+    register_hub,
+)
 
 CLOUD_HUB = "flexom"  # a cloud-only hub with the plain session login
 LOCAL_HUB = "somfy_europe"  # a hub whose gateways also have the local API
@@ -264,7 +270,7 @@ def form_defaults(result: Any) -> dict[str, Any]:
     }
 
 
-async def start(hass: HomeAssistant, hub: str) -> dict[str, Any]:
+async def start(hass: HomeAssistant, hub: str) -> ConfigFlowResult:
     """Open a user flow and pick the hub."""
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER}
@@ -276,7 +282,7 @@ async def start(hass: HomeAssistant, hub: str) -> dict[str, Any]:
     )
 
 
-async def start_local(hass: HomeAssistant) -> dict[str, Any]:
+async def start_local(hass: HomeAssistant) -> ConfigFlowResult:
     result = await start(hass, LOCAL_HUB)
     assert result["type"] is FlowResultType.MENU
     assert result["menu_options"] == [API_TYPE_LOCAL, API_TYPE_CLOUD]
@@ -372,6 +378,7 @@ async def test_hub_list_comes_from_pyoverkiz(hass: HomeAssistant) -> None:
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER}
     )
+    assert result["data_schema"] is not None
     schema = result["data_schema"].schema
     hubs = next(iter(schema.values())).container
     assert hubs == hub_names()
@@ -474,7 +481,7 @@ async def test_local_errors(hass: HomeAssistant, local_sim: GatewaySimulator) ->
     # An example host is in the field's description, not in the field.
     assert form_values(result) == {CONF_VERIFY_SSL: True}
 
-    async def submit(**changes: Any) -> dict[str, Any]:
+    async def submit(**changes: Any) -> ConfigFlowResult:
         return await hass.config_entries.flow.async_configure(
             flow_id, local_input(local_sim, **changes)
         )
@@ -629,6 +636,7 @@ async def test_account_with_several_gateways(
         )
         assert result["type"] is FlowResultType.FORM
         assert result["step_id"] == "gateway"
+        assert result["data_schema"] is not None
         choices = next(iter(result["data_schema"].schema.values())).container
         assert set(choices) == all_ids - set(created)
         assert len(choices) == offered
@@ -650,7 +658,7 @@ async def test_account_with_several_gateways(
         result["flow_id"], cloud_input(multi_sim)
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    created.append(result["result"].unique_id)
+    created.append(result["result"].unique_id or "")
     assert set(created) == all_ids
 
     result = await start(hass, CLOUD_HUB)
@@ -1044,7 +1052,7 @@ async def test_discovered_address_of_a_running_entry(
 
     assert result["reason"] == "already_configured"
     assert entry.data[CONF_HOST] == local_sim.host
-    assert entry.state is ConfigEntryState.LOADED
+    assert entry_state(entry) is ConfigEntryState.LOADED  # set up again, moved
     assert await hass.config_entries.async_unload(entry.entry_id)
 
 
@@ -1155,7 +1163,7 @@ async def test_options_out_of_range(
     assert result["errors"] == errors
     assert entry.options == {CONF_QUEUE_DELAY: 2.0}
     # The message names the range, from the same constants the check uses.
-    assert result["description_placeholders"]["max_max_actions"] == "50"
+    assert (result["description_placeholders"] or {})["max_max_actions"] == "50"
     # The form keeps what was typed.
     defaults = form_defaults(result)
     assert defaults == valid | changes

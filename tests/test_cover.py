@@ -39,8 +39,7 @@ from simulator.houses import (
     shutters_house,
 )
 from tests.conftest import shared_dumps
-from tests.gateway_setup import entity_of
-from tests.platforms import Gateway, gateway, snapshot_entities
+from tests.gateway_setup import Gateway, entity_of, gateway, snapshot_entities
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 

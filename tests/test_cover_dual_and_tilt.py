@@ -23,8 +23,7 @@ from custom_components.overkiz_batch.const import (
 from custom_components.overkiz_batch.cover import OverkizBatchCover
 from simulator.actuator_houses import actuators_house, exterior_venetian_blind
 from simulator.houses import DEFAULT_GATEWAY_ID as GW, setup
-from tests.gateway_setup import entity_of
-from tests.platforms import gateway
+from tests.gateway_setup import entity_of, gateway
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 

@@ -23,7 +23,7 @@ from homeassistant.core import HomeAssistant
 import pytest
 
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
-from tests.platforms import Gateway, gateway
+from tests.gateway_setup import Gateway, gateway
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from typing import Any
 
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.core import HomeAssistant
@@ -20,17 +22,18 @@ from custom_components.overkiz_batch.const import (
     DOMAIN,
 )
 from simulator import GatewaySimulator
-from tests.gateway_setup import SimFactory, add_probes, poll, setup_entry
+from tests.gateway_setup import SimFactory, add_probes, poll, setup_entry, state_of
 
 REFRESH = "setup/devices/states/refresh"
 
 
-async def started(call: asyncio.Future[str]) -> asyncio.Future[str]:
-    """Let a command call reach the queue (it waits there for its batch)."""
-    for _ in range(3):
-        await asyncio.sleep(0)
-    assert not call.done()
-    return call
+def started(
+    hass: HomeAssistant, command: Coroutine[Any, Any, str]
+) -> asyncio.Task[str]:
+    """Start a command now: it runs until it waits (for the guard or its batch)."""
+    task = hass.async_create_task(command, eager_start=True)
+    assert not task.done()
+    return task
 
 
 async def test_entity_describes_its_device(
@@ -45,7 +48,7 @@ async def test_entity_describes_its_device(
     assert probe.device_info is not None
     assert probe.device_info["identifiers"] == {(DOMAIN, url)}
     assert (
-        probe.device_info["via_device_id"]
+        dict(probe.device_info)["via_device_id"]
         == probe.coordinator.devices.gateway_device_id
     )
     assert probe.job_group is probe.coordinator.job_group
@@ -62,13 +65,13 @@ async def test_reject_mode_refuses_a_command_while_one_is_in_flight(
         **{CONF_QUEUE_DELAY: 5.0, CONF_BUSY_MODE: BUSY_MODE_REJECT},
     )
     (probe,) = await add_probes(hass, entry, 1)
-    first = await started(asyncio.ensure_future(probe.async_execute("close")))
+    first = started(hass, probe.async_execute("close"))
 
     with pytest.raises(HomeAssistantError) as err:
         await probe.async_execute("open")
     assert err.value.translation_key == "device_busy"
     # A stop is never held back: it goes at once, right after the close's batch.
-    stop = await started(asyncio.ensure_future(probe.async_execute("stop")))
+    stop = started(hass, probe.async_execute("stop"))
 
     assert await first != await stop
     await sim.settle()
@@ -112,7 +115,7 @@ async def test_stop_goes_out_on_its_own_right_after_the_move(
     """A stop merged after a close (``[close, stop]``) would do nothing."""
     entry = await setup_entry(hass, sim, monkeypatch, **{CONF_QUEUE_DELAY: 5.0})
     probe, other = await add_probes(hass, entry, 1, 2)
-    close = await started(asyncio.ensure_future(probe.async_execute("close")))
+    close = started(hass, probe.async_execute("close"))
 
     stop_id = await probe.async_execute("stop")
 
@@ -122,7 +125,7 @@ async def test_stop_goes_out_on_its_own_right_after_the_move(
     assert close_id != stop_id
     assert sim.stats.calls["exec/apply"] == 2
     # A command issued afterwards opens a new batch: it does not join the stop's.
-    later = await started(asyncio.ensure_future(other.async_execute("open")))
+    later = started(hass, other.async_execute("open"))
     assert probe.coordinator.commands.get_pending_actions_count() == 1
     await probe.coordinator.commands.flush_action_queue()
     assert await later not in (close_id, stop_id)
@@ -141,11 +144,9 @@ async def test_command_waiting_for_the_guard_gives_up_after_a_stop(
         **{CONF_QUEUE_DELAY: 5.0, CONF_BUSY_MODE: BUSY_MODE_QUEUE},
     )
     (probe,) = await add_probes(hass, entry, 1)
-    close = await started(asyncio.ensure_future(probe.async_execute("close")))
-    waiting = await started(
-        asyncio.ensure_future(
-            probe.async_execute(Command(name="setClosure", parameters=[50]))
-        )
+    close = started(hass, probe.async_execute("close"))
+    waiting = started(
+        hass, probe.async_execute(Command(name="setClosure", parameters=[50]))
     )
 
     await probe.async_execute("stop")
@@ -176,7 +177,7 @@ async def test_busy_mode_is_read_at_each_call(
         entry, options={**entry.options, CONF_BUSY_MODE: BUSY_MODE_REJECT}
     )
     await hass.async_block_till_done()
-    first = await started(asyncio.ensure_future(probe.async_execute("close")))
+    first = started(hass, probe.async_execute("close"))
 
     with pytest.raises(HomeAssistantError, match="busy"):
         await probe.async_execute("open")
@@ -278,14 +279,14 @@ async def test_availability_follows_gateway_and_device(
     entry = await setup_entry(hass, sim, monkeypatch)
     (probe,) = await add_probes(hass, entry, 1)
     coordinator = probe.coordinator
-    assert hass.states.get(probe.entity_id).state != "unavailable"
+    assert state_of(hass, probe.entity_id) != "unavailable"
 
     sim.go_down()  # the cloud answers, and reports the gateway down
     await poll(hass, coordinator)
-    assert hass.states.get(probe.entity_id).state == "unavailable"
+    assert state_of(hass, probe.entity_id) == "unavailable"
     sim.go_up()
     await poll(hass, coordinator)
-    assert hass.states.get(probe.entity_id).state != "unavailable"
+    assert state_of(hass, probe.entity_id) != "unavailable"
 
     sim.core.emit({"name": "DeviceUnavailableEvent", "deviceURL": probe.device_url})
     await poll(hass, coordinator)
@@ -303,7 +304,7 @@ async def test_unavailable_while_local_gateway_is_unreachable(
 
     sim.go_down()  # every call is dropped
     await poll(hass, probe.coordinator)
-    assert hass.states.get(probe.entity_id).state == "unavailable"
+    assert state_of(hass, probe.entity_id) == "unavailable"
     sim.go_up()
     await poll(hass, probe.coordinator)
-    assert hass.states.get(probe.entity_id).state != "unavailable"
+    assert state_of(hass, probe.entity_id) != "unavailable"

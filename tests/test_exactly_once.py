@@ -15,11 +15,12 @@ from homeassistant.components.cover import DOMAIN as COVER_DOMAIN, SERVICE_CLOSE
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.update_coordinator import UpdateFailed
-from pyoverkiz.exceptions import NotAuthenticatedError, TooManyExecutionsError
+from pyoverkiz.exceptions import NotAuthenticatedError
 from pyoverkiz.models import Action, Command
 import pytest
 
 from custom_components.overkiz_batch import sender
+from custom_components.overkiz_batch.action_queue import BACK_PRESSURE_ERRORS
 from custom_components.overkiz_batch.const import DOMAIN, EVENT_EXECUTION_FAILED
 from custom_components.overkiz_batch.coordinator import OverkizBatchCoordinator
 from custom_components.overkiz_batch.errors import ExecutionOutcomeUnknownError
@@ -27,10 +28,9 @@ from custom_components.overkiz_batch.sender import LOOKUP_RECHECK_DELAY
 from simulator import GatewaySimulator
 from tests.gateway_setup import (
     SimFactory,
-    coordinator_of,
     entity_ids_of,
     poll,
-    setup_entry,
+    start_gateway,
 )
 
 pytestmark = pytest.mark.usefixtures("socket_enabled", "no_retry_waits")
@@ -66,17 +66,6 @@ async def close_cover_fails(
     return err.value
 
 
-async def start(
-    hass: HomeAssistant,
-    make_sim: SimFactory,
-    monkeypatch: pytest.MonkeyPatch,
-    **kwargs: Any,
-) -> tuple[GatewaySimulator, OverkizBatchCoordinator, str]:
-    sim = await make_sim(house="default", mode="local", **kwargs)
-    entry = await setup_entry(hass, sim, monkeypatch)
-    return sim, coordinator_of(entry), sim.device_urls[0]
-
-
 @pytest.mark.parametrize(
     "local_history", [True, False], ids=["with history", "no history (local API)"]
 )
@@ -95,9 +84,8 @@ async def test_lost_connection_runs_the_batch_once(
     sends: int,
     local_history: bool,
 ) -> None:
-    sim, coordinator, url = await start(
-        hass, make_sim, monkeypatch, local_history=local_history
-    )
+    gw = await start_gateway(hass, make_sim, monkeypatch, local_history=local_history)
+    sim, coordinator, url = gw.sim, gw.coordinator, gw.sim.device_urls[0]
     waits: list[float] = []
     monkeypatch.setattr(sender, "sleep", _record(waits))
     sim.drop("exec/apply", after=after)  # after: the gateway took it
@@ -122,7 +110,8 @@ async def test_batch_registered_late_after_a_drop_is_not_sent_again(
     hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The connection dropped after the request was sent; the gateway tells late."""
-    sim, coordinator, url = await start(hass, make_sim, monkeypatch)
+    gw = await start_gateway(hass, make_sim, monkeypatch)
+    sim, coordinator, url = gw.sim, gw.coordinator, gw.sim.device_urls[0]
     registered = coordinator.async_find_registered
     asked: list[bool] = []
 
@@ -153,9 +142,8 @@ async def test_unclear_answer_without_history_is_unknown_to_the_caller(
     hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Not running and no history to look in: it may have run already."""
-    sim, coordinator, url = await start(
-        hass, make_sim, monkeypatch, local_history=False
-    )
+    gw = await start_gateway(hass, make_sim, monkeypatch, local_history=False)
+    sim, coordinator, url = gw.sim, gw.coordinator, gw.sim.device_urls[0]
     sim.fail("exec/apply", "MALFORMED_JSON")
 
     err = await close_cover_fails(hass, coordinator, url)
@@ -167,11 +155,15 @@ async def test_unclear_answer_without_history_is_unknown_to_the_caller(
 async def test_busy_gateway_is_left_to_the_queue(
     hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """pyoverkiz would retry TOO_MANY_EXECUTIONS for minutes; the client sends once."""
-    sim, coordinator, url = await start(hass, make_sim, monkeypatch)
+    """pyoverkiz would retry TOO_MANY_EXECUTIONS for minutes; the client sends once.
+
+    The session hands it on as back pressure the queue retries.
+    """
+    gw = await start_gateway(hass, make_sim, monkeypatch)
+    sim, coordinator, url = gw.sim, gw.coordinator, gw.sim.device_urls[0]
     sim.fail("exec/apply", "TOO_MANY_EXECUTIONS")
 
-    with pytest.raises(TooManyExecutionsError):
+    with pytest.raises(BACK_PRESSURE_ERRORS):
         await coordinator.client.execute_action_group(actions=close(url), label="x")
     assert sim.stats.calls["exec/apply"] == 1
     assert ran(sim, url) == 0
@@ -184,7 +176,8 @@ async def test_lost_login_is_retried_once(
     monkeypatch: pytest.MonkeyPatch,
     failures: int,
 ) -> None:
-    sim, coordinator, url = await start(hass, make_sim, monkeypatch)
+    gw = await start_gateway(hass, make_sim, monkeypatch)
+    sim, coordinator, url = gw.sim, gw.coordinator, gw.sim.device_urls[0]
     sim.fail("exec/apply", "NOT_AUTHENTICATED", count=failures)
 
     if failures == 1:
@@ -201,7 +194,8 @@ async def test_lost_answer_of_a_finished_batch_is_found_in_history(
     hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Its registration event lost with the listener, the cloud's history tells."""
-    sim, coordinator, url = await start(hass, make_sim, monkeypatch, local_history=True)
+    gw = await start_gateway(hass, make_sim, monkeypatch, local_history=True)
+    sim, coordinator, url = gw.sim, gw.coordinator, gw.sim.device_urls[0]
     client = coordinator.client
     running = client.get_current_executions
 
@@ -210,7 +204,7 @@ async def test_lost_answer_of_a_finished_batch_is_found_in_history(
         return await running()
 
     async def listener_lost(label: str) -> None:
-        coordinator.listener_epoch += 1  # replaced: its events are gone
+        coordinator.listener.epoch += 1  # replaced: its events are gone
         return
 
     monkeypatch.setattr(client, "get_current_executions", after_the_end)
@@ -227,7 +221,8 @@ async def test_lost_answer_of_a_finished_batch_is_found_in_history(
 async def test_lost_answer_and_no_way_to_ask_tells_the_caller(
     hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sim, coordinator, url = await start(hass, make_sim, monkeypatch)
+    gw = await start_gateway(hass, make_sim, monkeypatch)
+    sim, coordinator, url = gw.sim, gw.coordinator, gw.sim.device_urls[0]
     sim.drop("exec/apply", after=True)
     sim.fail("events/fetch", "MAINTENANCE")
 
@@ -244,7 +239,8 @@ async def test_timeout_is_not_sent_again(
     hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """After a timeout the batch may still arrive: absent is no proof."""
-    sim, coordinator, url = await start(hass, make_sim, monkeypatch)
+    gw = await start_gateway(hass, make_sim, monkeypatch)
+    sim, coordinator, url = gw.sim, gw.coordinator, gw.sim.device_urls[0]
 
     async def times_out(**_: Any) -> str:
         raise TimeoutError
@@ -259,7 +255,8 @@ async def test_timeout_is_not_sent_again(
 async def test_refused_connection_is_tried_again_but_never_looked_up(
     hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sim, coordinator, url = await start(hass, make_sim, monkeypatch)
+    gw = await start_gateway(hass, make_sim, monkeypatch)
+    sim, coordinator, url = gw.sim, gw.coordinator, gw.sim.device_urls[0]
     client = coordinator.client
     sent: list[str] = []
     post = client.session.post
@@ -281,7 +278,8 @@ async def test_refused_connection_is_tried_again_but_never_looked_up(
 async def test_unreadable_answer_is_translated_and_not_sent_again(
     hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sim, coordinator, url = await start(hass, make_sim, monkeypatch, local_history=True)
+    gw = await start_gateway(hass, make_sim, monkeypatch, local_history=True)
+    sim, coordinator, url = gw.sim, gw.coordinator, gw.sim.device_urls[0]
     sim.fail("exec/apply", "MALFORMED_JSON")
 
     err = await close_cover_fails(hass, coordinator, url)
@@ -301,7 +299,8 @@ async def test_poll_with_an_odd_answer_fails_cleanly_and_recovers(
     error: str,
 ) -> None:
     """Unreadable answers (or pyoverkiz crashing on them) are an UpdateFailed."""
-    sim, coordinator, _ = await start(hass, make_sim, monkeypatch)
+    gw = await start_gateway(hass, make_sim, monkeypatch)
+    sim, coordinator, _ = gw.sim, gw.coordinator, gw.sim.device_urls[0]
     sim.fail("events/fetch", error, count=2)
 
     with caplog.at_level(logging.ERROR):
@@ -323,9 +322,8 @@ async def test_execution_that_failed_unseen_is_reported_from_history(
     hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Its end event went with an expired listener; the history tells how it ended."""
-    sim, coordinator, url = await start(
-        hass, make_sim, monkeypatch, speed=1, local_history=True
-    )
+    gw = await start_gateway(hass, make_sim, monkeypatch, speed=1, local_history=True)
+    sim, coordinator, url = gw.sim, gw.coordinator, gw.sim.device_urls[0]
     events: list[Event] = []
     hass.bus.async_listen(EVENT_EXECUTION_FAILED, events.append)
 
@@ -354,7 +352,8 @@ async def test_execution_that_failed_unseen_is_reported_from_history(
 async def test_listener_replaced_by_a_login_is_unregistered(
     hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sim, coordinator, url = await start(hass, make_sim, monkeypatch)
+    gw = await start_gateway(hass, make_sim, monkeypatch)
+    sim, coordinator, url = gw.sim, gw.coordinator, gw.sim.device_urls[0]
     sim.fail("exec/apply", "NOT_AUTHENTICATED")  # pyoverkiz logs in again
 
     await coordinator.commands.execute_action_group(close(url))
@@ -369,7 +368,8 @@ async def test_execution_ended_unseen_and_forgotten_by_the_gateway_is_dropped(
     hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No history entry: it ended, how is unknown; no failure is reported."""
-    sim, coordinator, url = await start(hass, make_sim, monkeypatch)
+    gw = await start_gateway(hass, make_sim, monkeypatch)
+    sim, coordinator, url = gw.sim, gw.coordinator, gw.sim.device_urls[0]
     events: list[Event] = []
     hass.bus.async_listen(EVENT_EXECUTION_FAILED, events.append)
     exec_id = await coordinator.commands.execute_action_group(close(url))
@@ -390,9 +390,8 @@ async def test_execution_ended_unseen_on_a_gateway_without_history(
     hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The local API has no history: the poll still succeeds, the end is unknown."""
-    sim, coordinator, url = await start(
-        hass, make_sim, monkeypatch, local_history=False
-    )
+    gw = await start_gateway(hass, make_sim, monkeypatch, local_history=False)
+    sim, coordinator, url = gw.sim, gw.coordinator, gw.sim.device_urls[0]
     events: list[Event] = []
     hass.bus.async_listen(EVENT_EXECUTION_FAILED, events.append)
     exec_id = await coordinator.commands.execute_action_group(close(url))

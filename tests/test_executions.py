@@ -163,7 +163,7 @@ def test_unexpected_error_is_logged_once_with_its_traceback(
 ) -> None:
     """The callers of one batch share its error: one log record, with traceback."""
     try:
-        {}["execId"]
+        dict[str, str]()["execId"]
     except KeyError as err:
         error = err
     with caplog.at_level(logging.ERROR):

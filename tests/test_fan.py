@@ -17,8 +17,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.overkiz_batch.fan import OverkizBatchFan
 from simulator.actuator_houses import actuators_house
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
-from tests.gateway_setup import entity_of
-from tests.platforms import gateway, snapshot_entities
+from tests.gateway_setup import entity_of, gateway, snapshot_entities
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 

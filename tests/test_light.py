@@ -16,7 +16,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from simulator.actuator_houses import actuators_house
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
-from tests.platforms import gateway, snapshot_entities
+from tests.gateway_setup import gateway, snapshot_entities
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -38,7 +38,9 @@ async def test_entities(
 ) -> None:
     async with gateway(hass, Platform.LIGHT, house=actuators_house()) as gw:
         await snapshot_entities(gw, entity_registry, snapshot)
-        assert entity_registry.async_get(DIMMER).unique_id == URL_DIMMER
+        dimmer = entity_registry.async_get(DIMMER)
+        assert dimmer is not None
+        assert dimmer.unique_id == URL_DIMMER
 
 
 async def test_dimmer(hass: HomeAssistant) -> None:

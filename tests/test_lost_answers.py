@@ -16,7 +16,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 import pytest
 
-from custom_components.overkiz_batch import sender
+from custom_components.overkiz_batch import sender, session
 from simulator import GatewaySimulator
 from tests.gateway_setup import (
     SimFactory,
@@ -140,3 +140,40 @@ async def test_lost_answer_and_lost_events_is_unknown_and_not_sent_again(
     assert err.value.translation_key == "outcome_unknown"
     assert sim.stats.calls["exec/apply"] == 1
     assert ran(sim, url, "on") == 1
+
+
+async def test_every_request_is_bounded(
+    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not aiohttp's five minutes: the session's own bound (pyoverkiz's is unused)."""
+    sim = await make_sim(house="default", mode="local")
+    entry = await setup_entry(hass, sim, monkeypatch)
+
+    timeout = coordinator_of(entry).client.session.timeout
+    assert timeout.total == session.REQUEST_TIMEOUT
+    assert timeout.sock_connect == session.CONNECT_TIMEOUT
+    assert session.EXECUTION_TIMEOUT < session.REQUEST_TIMEOUT
+
+
+async def test_unanswered_batch_is_unknown_to_its_callers_and_not_sent_again(
+    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A gateway that takes a batch and never answers: bounded wait, no resend."""
+    sim = await make_sim(house="default", mode="local", speed=1)
+    await setup_entry(hass, sim, monkeypatch)
+    monkeypatch.setattr(session, "EXECUTION_TIMEOUT", 0.2)
+    monkeypatch.setattr(sender, "LOOKUP_TIMEOUT", 0.2)
+    sim.set_latency(0.6)  # every answer, the lookup's too
+    url = f"io://{sim.gateway_id}/3001"
+
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            SWITCH_DOMAIN,
+            SERVICE_TURN_ON,
+            {"entity_id": entity_of_url(hass, SWITCH_DOMAIN, url)},
+            blocking=True,
+        )
+
+    assert err.value.translation_key == "outcome_unknown"
+    assert sim.stats.calls["exec/apply"] == 1
+    await sim.stop()  # its handlers still wait to answer

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks import parity
-from benchmarks.parity import Census, DumpResult
+from benchmarks.parity_report import Census, DumpResult, report
 from simulator.houses import DEFAULT_GATEWAY_ID, default_house
 
 GW = DEFAULT_GATEWAY_ID
@@ -69,7 +69,7 @@ def test_report_marks_what_we_miss() -> None:
     )
     assert result.missing() == ["io://b"]
     assert result.short_platforms() == ["sensor"]
-    text = parity.report([result])
+    text = report([result])
     assert "| house | 2 | 2 | 1 **(-1)** | 4 | 3 **<** | sensor |" in text
     assert "| sensor | 3 (+2) | 1 (+2) **<** | 1/2 |" in text
     assert "| switch | 0 | 1 |  |" in text
@@ -79,7 +79,7 @@ def test_report_marks_what_we_miss() -> None:
 def test_report_tells_a_failed_setup() -> None:
     failed = Census(errors=["overkiz: Error setting up entry"])
     result = DumpResult("house", "cloud", {}, failed, census(set()))
-    text = parity.report([result])
+    text = report([result])
     assert "**core did not set up.**" in text
     assert "- overkiz: Error setting up entry" in text
 

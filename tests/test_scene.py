@@ -13,17 +13,33 @@ from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.overkiz_batch.const import EVENT_EXECUTION_FAILED
+from custom_components.overkiz_batch import scenarios
+from custom_components.overkiz_batch.const import (
+    CONF_GATEWAY_ID,
+    CONF_QUEUE_DELAY,
+    DOMAIN,
+    EVENT_EXECUTION_FAILED,
+)
 from custom_components.overkiz_batch.coordinator import OverkizBatchCoordinator
 from simulator import GatewaySimulator
-from simulator.houses import DEFAULT_GATEWAY_ID as GW
+from simulator.houses import DEFAULT_GATEWAY_ID as GW, default_house, gateway, on_off
 from simulator.scenarios import scenario
-from tests.gateway_setup import SimFactory, coordinator_of, poll, setup_entry
+from tests.gateway_setup import (
+    CLOUD_HUB,
+    SimFactory,
+    cloud_entry_data,
+    coordinator_of,
+    poll,
+    setup_entry,
+    start_gateway,
+)
 
 pytestmark = pytest.mark.usefixtures("socket_enabled", "no_retry_waits")
 
 CLOSE_ALL = "5c1e4a2b-0001-4000-8000-00000000a001"
+GOOD_MORNING = "5c1e4a2b-0002-4000-8000-00000000a002"
 LEAVING = "5c1e4a2b-0003-4000-8000-00000000a003"
 SCENE_CLOSE_ALL = "scene.close_every_shutter"
 SCENE_LEAVING = "scene.leaving_home"
@@ -36,11 +52,10 @@ async def start(
     monkeypatch: pytest.MonkeyPatch,
     **kwargs: Any,
 ) -> tuple[GatewaySimulator, OverkizBatchCoordinator]:
+    """A cloud gateway (scenarios need the cloud) unless told otherwise."""
     kwargs.setdefault("mode", "cloud")
-    options = kwargs.pop("options", {})
-    sim = await make_sim(house="default", **kwargs)
-    entry = await setup_entry(hass, sim, monkeypatch, **options)
-    return sim, coordinator_of(entry)
+    gw = await start_gateway(hass, make_sim, monkeypatch, **kwargs)
+    return gw.sim, gw.coordinator
 
 
 async def activate(hass: HomeAssistant, entity_id: str) -> None:
@@ -67,7 +82,7 @@ async def test_one_scene_per_scenario(
     }
     assert scenes == {
         CLOSE_ALL: SCENE_CLOSE_ALL,
-        "5c1e4a2b-0002-4000-8000-00000000a002": "scene.good_morning",
+        GOOD_MORNING: "scene.good_morning",
         LEAVING: SCENE_LEAVING,
     }
 
@@ -107,9 +122,25 @@ async def test_a_scene_waits_behind_the_queued_commands(
     assert ran(sim, SHUTTERS[0]) == ["open", "close"]
 
 
+class FakeSleep:
+    """The scenarios' wait before looking again: recorded, not waited."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+def no_waits(monkeypatch: pytest.MonkeyPatch) -> FakeSleep:
+    monkeypatch.setattr(scenarios, "sleep", sleep := FakeSleep())
+    return sleep
+
+
 async def test_back_pressure_is_retried(
     hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The queue retries a busy gateway as for batches (its own backoff)."""
     sim, _ = await start(hass, make_sim, monkeypatch)
     sim.fail("exec/{oid}", "EXEC_QUEUE_FULL", count=2)
     await activate(hass, SCENE_CLOSE_ALL)
@@ -128,7 +159,7 @@ async def test_a_lost_answer_does_not_run_it_twice(
 ) -> None:
     """Found by what the gateway reports for the scenario; sent again only if absent."""
     sim, coordinator = await start(hass, make_sim, monkeypatch, speed=1)
-    monkeypatch.setattr(coordinator.scenarios, "sleep", lambda _: asyncio.sleep(0))
+    no_waits(monkeypatch)
     await activate(hass, SCENE_CLOSE_ALL)  # an earlier run: not taken for this one
     sim.drop("exec/{oid}", after=after)
     await activate(hass, SCENE_CLOSE_ALL)
@@ -138,6 +169,36 @@ async def test_a_lost_answer_does_not_run_it_twice(
     assert sim.stats.calls["exec/{oid}"] == 2 if after else 3
     tracked = {e.exec_id for e in coordinator.executions.values()}
     assert tracked == {e.id for e in list(sim.core.history)[:2]}
+
+
+async def test_an_answer_lost_after_the_scenario_ended_is_found_in_history(
+    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Instant devices: gone from exec/current by the lookup, but in the history."""
+    sim, coordinator = await start(
+        hass, make_sim, monkeypatch, travel_time=0, command_delay=0
+    )
+    sleep = no_waits(monkeypatch)
+    sim.drop("exec/{oid}", after=True)
+    await activate(hass, SCENE_CLOSE_ALL)
+
+    assert sim.stats.calls["exec/{oid}"] == 1
+    assert sim.stats.calls["history/executions"] == 1
+    assert sleep.waits == [1.0]  # looked again before the history
+    tracked = {e.exec_id for e in coordinator.executions.values()}
+    assert tracked == {sim.core.history[0].id}
+
+
+async def test_an_unreadable_answer_of_a_scenario_not_run_is_an_error(
+    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim, _ = await start(hass, make_sim, monkeypatch)
+    sim.fail("exec/{oid}", "MALFORMED_JSON")
+    with pytest.raises(HomeAssistantError) as err:
+        await activate(hass, SCENE_CLOSE_ALL)
+    assert err.value.translation_key == "unreadable_answer"
+    assert sim.stats.calls["exec/{oid}"] == 1
+    assert sim.stats.executions_accepted == 0
 
 
 async def test_outcome_unknown_is_not_resent(
@@ -220,16 +281,29 @@ async def test_scenes_follow_the_app(
     assert ran(sim, SHUTTERS[0]) == ["open"]
 
 
+@pytest.mark.parametrize(
+    ("error", "logged"), [("MAINTENANCE", False), ("MALFORMED_JSON", True)]
+)
 async def test_scenarios_unread_at_setup_come_at_a_later_poll(
-    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
+    hass: HomeAssistant,
+    make_sim: SimFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    error: str,
+    logged: bool,
 ) -> None:
+    """Setup does not fail; an unexpected answer is logged once, not every poll."""
     sim = await make_sim(house="default", mode="cloud")
-    sim.fail("actionGroups", "SERVICE_UNAVAILABLE_503")
+    sim.fail("actionGroups", error, count=2)
     entry = await setup_entry(hass, sim, monkeypatch)
     assert entry.state is ConfigEntryState.LOADED
     assert hass.states.get(SCENE_CLOSE_ALL) is None
     await poll(hass, coordinator_of(entry))
+    assert hass.states.get(SCENE_CLOSE_ALL) is None
+    await poll(hass, coordinator_of(entry))
     assert hass.states.get(SCENE_CLOSE_ALL) is not None
+    errors = [r for r in caplog.records if "reading the scenarios" in r.getMessage()]
+    assert len(errors) == (1 if logged else 0)
 
 
 async def test_a_scene_is_unavailable_while_the_gateway_is_down(
@@ -253,3 +327,52 @@ async def test_the_local_api_has_no_scenes(
     assert sim.stats.calls["actionGroups"] == 0
     with pytest.raises(ServiceValidationError):
         await coordinator.scenarios.async_run(CLOSE_ALL)
+
+
+async def test_a_scenario_gone_before_its_scene_is_a_clear_error(
+    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deleted between the last read and the activation (the scene goes next)."""
+    sim, coordinator = await start(hass, make_sim, monkeypatch)
+    del coordinator.scenarios.by_oid[CLOSE_ALL]
+    with pytest.raises(ServiceValidationError) as err:
+        await activate(hass, SCENE_CLOSE_ALL)
+    assert err.value.translation_key == "unknown_scenario"
+    assert sim.stats.calls["exec/{oid}"] == 0
+
+
+async def test_an_account_with_two_gateways_shows_each_scenario_once(
+    hass: HomeAssistant,
+    make_sim: SimFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Each scenario is a scene of the gateway of its first device."""
+    other = "2222-2222-2222"
+    house = default_house()
+    house["gateways"].append(gateway(other))
+    house["devices"].append(on_off(f"io://{other}/3001", "Barn lights"))
+    house["actionGroups"] += [
+        scenario("barn", "Barn on", [(f"io://{other}/3001", "on", [])]),
+        scenario("empty", "Nothing yet", []),
+    ]
+    sim = await make_sim(house=house, mode="cloud")
+    await setup_entry(hass, sim, monkeypatch)
+    second = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=other,
+        data=cloud_entry_data(sim, CLOUD_HUB) | {CONF_GATEWAY_ID: other},
+        options={CONF_QUEUE_DELAY: 0.0},
+    )
+    second.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(second.entry_id)
+    await hass.async_block_till_done()
+
+    by_entry: dict[str, set[str]] = {}
+    for registered in entity_registry.entities.values():
+        if registered.domain == SCENE_DOMAIN:
+            by_entry.setdefault(str(registered.config_entry_id), set()).add(
+                str(registered.unique_id)
+            )
+    assert by_entry.pop(second.entry_id) == {"barn"}
+    assert list(by_entry.values()) == [{CLOSE_ALL, GOOD_MORNING, LEAVING, "empty"}]

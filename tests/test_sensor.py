@@ -21,18 +21,12 @@ from custom_components.overkiz_batch.const import DOMAIN, SERVICE_EXECUTE_COMMAN
 from custom_components.overkiz_batch.diagnostics import (
     async_get_config_entry_diagnostics,
 )
-from custom_components.overkiz_batch.sensor_descriptions import (
-    SENSOR_DESCRIPTIONS,
-    number,
-    percent,
-    rounded,
-    snake,
-)
+from custom_components.overkiz_batch.readings import number, percent, rounded, snake
+from custom_components.overkiz_batch.sensor_descriptions import SENSOR_DESCRIPTIONS
 from simulator import sensors
 from simulator.houses import DEFAULT_GATEWAY_ID as GW, device, setup
 from tests.conftest import shared_dumps
-from tests.gateway_setup import setup_entry
-from tests.platforms import gateway, snapshot_entities
+from tests.gateway_setup import gateway, setup_entry, snapshot_entities
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -326,3 +320,30 @@ async def test_real_setups(
             state = hass.states.get(entry.entity_id)
             assert entry.disabled_by is not None or state is not None
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_parts_with_the_same_reading_are_told_apart(hass: HomeAssistant) -> None:
+    base = f"io://{GW}/9001"
+    house = setup(
+        GW,
+        [
+            sensors.co2_sensor(f"{base}#1", "Ventilation"),
+            sensors.temperature_sensor(f"{base}#2", "Extract air", 21.0),
+            sensors.temperature_sensor(f"{base}#3", "Supply air", 17.0),
+            sensors.humidity_sensor(f"{base}#4", "Ventilation humidity"),
+        ],
+    )
+    async with gateway(hass, Platform.SENSOR, house=house):
+        names = {
+            url: reading(hass, url, state).name
+            for url, state in (
+                (f"{base}#2", "core:TemperatureState"),
+                (f"{base}#3", "core:TemperatureState"),
+                (f"{base}#4", "core:RelativeHumidityState"),
+            )
+        }
+    assert names == {
+        f"{base}#2": "Ventilation Extract air Temperature",
+        f"{base}#3": "Ventilation Supply air Temperature",
+        f"{base}#4": "Ventilation Humidity",  # the only humidity: no part label
+    }

@@ -49,11 +49,11 @@ async def test_execute_command_on_entity_goes_through_its_guard(
         **{CONF_QUEUE_DELAY: 5.0, CONF_BUSY_MODE: BUSY_MODE_REJECT},
     )
     (probe,) = await add_probes(hass, entry, 1)
-    call = asyncio.ensure_future(
-        execute(hass, entity_id=probe.entity_id, command="setClosure", parameters=[40])
+    call = hass.async_create_task(
+        execute(hass, entity_id=probe.entity_id, command="setClosure", parameters=[40]),
+        eager_start=True,  # runs until it waits for its batch
     )
-    for _ in range(5):
-        await asyncio.sleep(0)
+    assert not call.done()
 
     # The entity's command is in flight: reject mode refuses the next one.
     with pytest.raises(HomeAssistantError) as err:

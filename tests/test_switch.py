@@ -25,7 +25,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.overkiz_batch.const import CONF_BUSY_MODE
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
 from tests.conftest import shared_dumps
-from tests.platforms import gateway, snapshot_entities
+from tests.gateway_setup import gateway, snapshot_entities
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 

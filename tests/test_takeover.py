@@ -31,7 +31,7 @@ from custom_components.overkiz_batch.const import (
 )
 from custom_components.overkiz_batch.takeover import CONF_TAKEN_OVER, CORE_DOMAIN
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
-from tests.gateway_setup import SimFactory, register_hub
+from tests.gateway_setup import SimFactory, entry_state, register_hub
 from tests.takeover_setup import (
     add_automation,
     owned,
@@ -177,8 +177,8 @@ async def test_take_over_and_give_back(
     await hass.config_entries.async_remove(ours.entry_id)
     await hass.async_block_till_done()
 
-    assert core.disabled_by is None
-    assert core.state is ConfigEntryState.LOADED
+    assert not core.disabled_by
+    assert entry_state(core) is ConfigEntryState.LOADED
     theirs = owned(hass, core)
     for moved in (shutter_1, shutter_2, shutter_3, lights):
         assert theirs[moved].platform == CORE_DOMAIN
@@ -357,6 +357,12 @@ async def test_what_stays_keeps_its_device_on_the_way_back(
         assert device.config_entry_id == ours.entry_id
         assert owned(hass, core)[lights].device_id is None
         assert ours.data[CONF_TAKEN_OVER]["detached"][lights] == device_id
+        # Still without switches: a new setup finds nothing more to take.
+        data = dict(ours.data)
+        assert await hass.config_entries.async_reload(ours.entry_id)
+        await hass.async_block_till_done()
+        assert dict(ours.data) == data
+        assert owned(hass, core)[lights].device_id is None
 
         await hass.config_entries.async_remove(ours.entry_id)
         await hass.async_block_till_done()

@@ -85,12 +85,12 @@ async def test_take_over_real_setup(
         assert moved
         assert all(mine[e].labels == {label} for e in moved)
         for entity_id in moved:
-            device = dev_reg.async_get(mine[entity_id].device_id or "")
-            assert device is not None
-            assert device.config_entry_id == ours.entry_id
-            assert device.area_id == home
+            part = dev_reg.async_get(mine[entity_id].device_id or "")
+            assert part is not None
+            assert part.config_entry_id == ours.entry_id
+            assert part.area_id == home
             # Kept, even where we name the device otherwise (the gateway).
-            assert device.name_by_user == renamed[device.id]
+            assert part.name_by_user == renamed[part.id]
         stays = set(owned(hass, core))
         assert stays == before - moved
         print(f"{dump.stem}: {len(moved)} moved, {len(stays)} stay with overkiz")

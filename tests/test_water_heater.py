@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.water_heater import (
     ATTR_AWAY_MODE,
     ATTR_OPERATION_LIST,
@@ -21,8 +22,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.overkiz_batch.water_heater import OverkizBatchWaterHeater
 from simulator.actuator_houses import actuators_house
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
-from tests.gateway_setup import entity_of
-from tests.platforms import gateway, snapshot_entities
+from tests.gateway_setup import entity_of, gateway, snapshot_entities
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -205,4 +205,46 @@ async def test_hitachi_hot_water(hass: HomeAssistant) -> None:
             ("setControlDHW", ["run"]),
             ("setDHWMode", ["high demand"]),
             ("setControlDHWSettingTemperature", [52]),
+        ]
+
+
+CALYPSO, URL_CALYPSO = "water_heater.calypso", f"modbuslink://{GW}/7004"
+
+
+async def test_modbus_water_heater_absence_is_one_action(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Start date, end date and mode: three commands, one execution."""
+    freezer.move_to("2026-12-01 08:00:00+00:00")
+    await hass.config.async_set_time_zone("UTC")
+    async with gateway(hass, Platform.WATER_HEATER, house=actuators_house()) as gw:
+        state = state_of(hass, CALYPSO)
+        assert (state["min_temp"], state["max_temp"]) == (50.0, 62.0)
+        assert state["current_temperature"] == 51.0
+        accepted = gw.sim.stats.executions_accepted
+        await gw.call(WATER_HEATER, SERVICE_SET_AWAY_MODE, CALYPSO, away_mode=True)
+        await gw.sync()
+        assert state_of(hass, CALYPSO)[ATTR_AWAY_MODE] == "on"  # programmed
+        assert gw.sim.stats.executions_accepted == accepted + 1
+        await gw.call(WATER_HEATER, SERVICE_SET_AWAY_MODE, CALYPSO, away_mode=False)
+        await gw.call(
+            WATER_HEATER,
+            SERVICE_SET_OPERATION_MODE,
+            CALYPSO,
+            operation_mode="performance",
+        )
+        await gw.sync()
+        assert state_of(hass, CALYPSO)["state"] == "performance"
+        await gw.call(WATER_HEATER, SERVICE_SET_TEMPERATURE, CALYPSO, temperature=58)
+        await gw.sync()
+        assert state_of(hass, CALYPSO)[ATTR_TEMPERATURE] == 58
+        start = {"year": 2026, "month": 12, "day": 1, "hour": 8, "minute": 0}
+        start |= {"second": 0, "weekday": 1}
+        assert gw.commands(URL_CALYPSO) == [
+            ("setAbsenceStartDate", [start]),
+            ("setAbsenceEndDate", [start | {"year": 2027, "weekday": 2}]),
+            ("setAbsenceMode", ["prog"]),
+            ("setAbsenceMode", ["off"]),
+            ("setBoostMode", ["on"]),
+            ("setTargetDHWTemperature", [58.0]),
         ]

@@ -21,7 +21,14 @@ live settings, a clean shutdown and caller cancellation that spares the batch.
 - Sending (queue_sender.py): in order, one batch after the other; a stop does
   not wait behind a late answer; back pressure is retried; a group the gateway
   refused as invalid is split by caller and sent again; nothing else is resent.
-- Adaptive sending (``ActionQueueSettings.adaptive``): see its docstring.
+- Adaptive sending (``ActionQueueSettings.adaptive``; off by default, the
+  integration turns it on): while fewer than ``busy_executions`` of our
+  executions run or are being sent, a batch goes once no command came for
+  ``quiet_gap`` (a scene's commands, issued over a few loop turns, still go
+  together); while more run, it collects for up to ``delay``. When such a wait
+  caught only its own command (one call after another, as an automation makes
+  them), the next ones go after the quiet gap, until a batch catches several
+  callers again or we are idle.
 
 Pure asyncio, no Home Assistant import. State changes happen in synchronous
 sections (asyncio cannot switch tasks there), so no lock is needed at all.
@@ -233,8 +240,10 @@ class ActionQueue:
         settings = batch.settings
         if settings.adaptive and not batch.held:
             remaining = self._pending_end - self._clock()
+            if remaining <= 0:  # the window is due: its timer stands
+                return
             self._cancel_timer()
-            self._arm(max(0.0, min(settings.quiet_gap, remaining)))
+            self._arm(min(settings.quiet_gap, remaining))
 
     def _busy(self) -> int:
         """Our executions running, being sent or about to be."""

@@ -11,7 +11,7 @@ from .binary_sensor_descriptions import (
     OverkizBinarySensorDescription,
 )
 from .entity import OverkizBatchEntity, async_add_device_entities
-from .sensor import NOT_DEVICES
+from .sensor import NOT_DEVICES, PartNamed, part_label
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -46,10 +46,14 @@ def _binary_sensors_of(
         if description is not None and (
             description.ui_classes is None or kinds & description.ui_classes
         ):
-            yield OverkizBatchBinarySensor(coordinator, device.device_url, description)
+            sensor = OverkizBatchBinarySensor(
+                coordinator, device.device_url, description
+            )
+            sensor.part_label = part_label(coordinator, device, state)
+            yield sensor
 
 
-class OverkizBatchBinarySensor(OverkizBatchEntity, BinarySensorEntity):
+class OverkizBatchBinarySensor(PartNamed, OverkizBatchEntity, BinarySensorEntity):
     """One on/off state of a device, updated by the gateway's events."""
 
     entity_description: OverkizBinarySensorDescription

@@ -9,7 +9,7 @@ as one execution.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -18,6 +18,10 @@ from pyoverkiz.models import Action, Command
 
 from .action_queue import ActionQueue, ActionQueueSettings, Executor
 from .const import (
+    ATTR_COMMAND,
+    ATTR_DEVICE_URL,
+    ATTR_EXEC_ID,
+    ATTR_FAILURE_TYPE,
     BUSY_MODE_REJECT,
     CONF_ADAPTIVE_SENDING,
     CONF_BUSY_MODE,
@@ -28,10 +32,12 @@ from .const import (
     DEFAULT_MAX_ACTIONS,
     DEFAULT_QUEUE_DELAY,
     DOMAIN,
+    EVENT_EXECUTION_FAILED,
+    IDENTIFY_COMMANDS,
     STOP_COMMANDS,
 )
-from .errors import AUTH_ERRORS, command_error
-from .jobs import Job, JobConcurrency
+from .errors import AUTH_ERRORS, TooManyCommandsError, command_error
+from .jobs import Job, JobConcurrency, JobGroup, JobThrottle
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -40,7 +46,11 @@ if TYPE_CHECKING:
 
     from .executions import ExecutionEnd, ExecutionTracker, TrackedExecution
 
-type EndedCallback = Callable[[TrackedExecution, ExecutionEnd], None]
+
+# Raw commands (execute_command) one gateway takes in a sliding period: enough
+# for a scene of every device, not for a runaway automation.
+RAW_COMMANDS_MAX = 60
+RAW_COMMANDS_PERIOD = timedelta(seconds=10)
 
 
 def queue_settings(options: Mapping[str, Any]) -> ActionQueueSettings:
@@ -57,6 +67,11 @@ def is_stop(commands: Iterable[Command]) -> bool:
     return all(str(c.name) in STOP_COMMANDS for c in commands)
 
 
+def is_identify(commands: Iterable[Command]) -> bool:
+    """Tell whether commands only ask the device to show itself: never held back."""
+    return all(str(c.name) in IDENTIFY_COMMANDS for c in commands)
+
+
 class GatewayCommands:
     """Run commands on one gateway's devices, each exactly once or an error."""
 
@@ -68,15 +83,15 @@ class GatewayCommands:
         executions: ExecutionTracker,
         *,
         on_started: CALLBACK_TYPE,
-        on_ended: EndedCallback,
+        job_group: JobGroup,
     ) -> None:
-        """Send with ``executor``; tell ``on_started``/``on_ended`` about executions."""
+        """Send with ``executor``; tell ``on_started`` when an execution starts."""
         self._hass = hass
         self._entry = entry
         self.executions = executions
         self._on_started = on_started
-        self._on_ended = on_ended
         self._pending_listeners: list[CALLBACK_TYPE] = []
+        self.job_group = job_group  # the gateway's: raw commands rate limited
         self._guards: dict[str, _DeviceGuard] = {}
         self.queue = ActionQueue(
             executor,
@@ -108,8 +123,9 @@ class GatewayCommands:
         """Run commands on a device; return the execution id they joined.
 
         Goes through the device's guard and the queue; a stop never waits behind
-        anything. Raises HomeAssistantError (translated) when the device is busy
-        in reject mode or the gateway refused the commands.
+        anything, an identify never waits for the guard. Raises HomeAssistantError
+        (translated) when the device is busy in reject mode or the gateway
+        refused the commands.
         """
         action = Action(
             device_url=device_url,
@@ -125,40 +141,60 @@ class GatewayCommands:
             if is_stop(action.commands):
                 guard.stops += 1
                 return await self._async_stop(action, entity_id)
+            if is_identify(action.commands):
+                return await self.execute_action_group([action], entity_id=entity_id)
             return await guard.async_execute(action, guard.stops, names, entity_id)
         except HomeAssistantError:
             raise
         except Exception as err:
             raise self.command_error(err, names) from err
 
+    async def async_execute_raw(
+        self, device_url: str, command: Command, entity_id: str | None
+    ) -> str:
+        """Run a raw command (execute_command), rate limited per gateway."""
+        try:
+            return await self._async_execute_limited(device_url, command, entity_id)
+        except TooManyCommandsError as err:
+            raise self.command_error(err, str(command.name)) from err
+
+    @Job(
+        name="overkiz_batch_raw_command",
+        throttle=JobThrottle.GROUP_RATE_LIMIT,
+        throttle_period=RAW_COMMANDS_PERIOD,
+        throttle_max_calls=RAW_COMMANDS_MAX,
+        on_condition=TooManyCommandsError,
+    )
+    async def _async_execute_limited(
+        self, device_url: str, command: Command, entity_id: str | None
+    ) -> str:
+        return await self.async_execute(device_url, [command], entity_id=entity_id)
+
     async def _async_stop(self, action: Action, entity_id: str | None) -> str:
         """Send a stop as its own execution, right after what is queued already.
 
         Merged into the open batch it would follow the move it should cancel
         (``[close, stop]`` in one action: the gateway runs both, the stop does
-        nothing). So the open batch is closed first, the stop gets a batch of
-        its own and that one is sent at once. Both steps start eagerly: nothing
-        else can join the stop's batch ahead of it.
+        nothing); the queue sends it alone instead, at once.
         """
-        hass = self._hass
-        flush = self.queue.flush
-        hass.async_create_task(flush(), eager_start=True)  # closes the open batch
-        stop = hass.async_create_task(
-            self.execute_action_group([action], entity_id=entity_id),
-            eager_start=True,
+        return await self.execute_action_group(
+            [action], entity_id=entity_id, alone=True
         )
-        hass.async_create_task(flush(), eager_start=True)  # sends the stop's batch
-        return await stop
 
     async def execute_action_group(
-        self, actions: list[Action], *, entity_id: str | None = None
+        self,
+        actions: list[Action],
+        *,
+        entity_id: str | None = None,
+        alone: bool = False,
     ) -> str:
         """Queue actions as they are (no guard), return the execution id they joined.
 
+        ``alone``: sent as an execution of their own, never merged (stops).
         Raises the gateway's error when the batch was refused. The execution is
         tracked until it ends.
         """
-        exec_id = await self.queue.add(actions)
+        exec_id = await self.queue.add(actions, alone=alone)
         self.async_track(exec_id, actions, entity_id=entity_id)
         return exec_id
 
@@ -176,7 +212,7 @@ class GatewayCommands:
             exec_id, actions, label=label, entity_id=entity_id
         )
         if end is not None:
-            self._on_ended(execution, end)
+            self.async_execution_ended(execution, end)
         else:
             self._on_started()
 
@@ -186,6 +222,23 @@ class GatewayCommands:
         if isinstance(err, AUTH_ERRORS):
             self._entry.async_start_reauth(self._hass)
         return command_error(err, command)
+
+    @callback
+    def async_execution_ended(
+        self, execution: TrackedExecution, end: ExecutionEnd
+    ) -> None:
+        """Tell automations which of our commands failed (the failure event)."""
+        for command, failure in end.failures(execution):
+            self._hass.bus.async_fire(
+                EVENT_EXECUTION_FAILED,
+                {
+                    "entity_id": command.entity_id,
+                    ATTR_DEVICE_URL: command.device_url,
+                    ATTR_COMMAND: command.command,
+                    ATTR_FAILURE_TYPE: failure,
+                    ATTR_EXEC_ID: execution.exec_id,
+                },
+            )
 
     async def flush_action_queue(self) -> None:
         """Send the queued actions now and wait until the gateway took them."""

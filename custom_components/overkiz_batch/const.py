@@ -12,12 +12,15 @@ DOMAIN: Final = "overkiz_batch"
 PLATFORMS: Final = [
     Platform.ALARM_CONTROL_PANEL,
     Platform.BINARY_SENSOR,
+    Platform.BUTTON,
     Platform.CLIMATE,
     Platform.COVER,
     Platform.FAN,
     Platform.LIGHT,
     Platform.LOCK,
+    Platform.NUMBER,
     Platform.SCENE,
+    Platform.SELECT,
     Platform.SENSOR,
     Platform.SIREN,
     Platform.SWITCH,
@@ -87,3 +90,6 @@ ATTR_FAILURE_TYPE: Final = "failure_type"
 # Stop-like commands: never held behind a busy device's guard, never merged with
 # other commands (a stop merged after a move would follow it and do nothing).
 STOP_COMMANDS: Final = frozenset({"stop", "stopIdentify"})
+# Commands asking a device to show itself: never held behind a busy device's guard
+# (whoever looks for the device wants it now), but queued and merged as usual.
+IDENTIFY_COMMANDS: Final = frozenset({"identify", "startIdentify", "wink"})

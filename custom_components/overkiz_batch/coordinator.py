@@ -1,16 +1,14 @@
 """One coordinator per gateway: poll the event listener, apply, hand over.
 
-Polls the listener (faster while one of our executions runs), applies its events
-to the devices (events.py), reads everything again when events may have been
-lost, and hands new devices to the platforms and failed commands to automations.
-Commands go through ``commands`` (commands.py), sent by the queue's executor
-(sender.py); the device registry is kept by ``devices`` (devices.py).
+Polls the listener (listener.py; faster while one of our executions runs),
+applies its events (events.py), reads everything again when events may have
+been lost, and hands new devices to the platforms. Commands go through
+``commands`` (commands.py), sent by the queue's executor (sender.py); the device
+registry is kept by ``devices`` (devices.py).
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections import OrderedDict
 import logging
 from typing import TYPE_CHECKING
 
@@ -19,34 +17,29 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
-from pyoverkiz.exceptions import (
-    BaseOverkizError,
-    InvalidEventListenerIdError,
-    NoRegisteredEventListenerError,
-)
+from pyoverkiz.exceptions import BaseOverkizError
 from pyoverkiz.models import Device
 
 from .commands import GatewayCommands
 from .const import (
     API_TYPE_LOCAL,
-    ATTR_COMMAND,
-    ATTR_DEVICE_URL,
-    ATTR_EXEC_ID,
-    ATTR_FAILURE_TYPE,
     CONF_API_TYPE,
     CONF_GATEWAY_ID,
     DOMAIN,
-    EVENT_EXECUTION_FAILED,
     EXECUTION_MAX_AGE,
     UPDATE_INTERVAL_CLOUD,
     UPDATE_INTERVAL_EXECUTING,
     UPDATE_INTERVAL_LOCAL,
 )
-from .devices import GatewayDevices
+from .devices import GatewayDevices, own_devices
 from .errors import AUTH_ERRORS, TRANSIENT_ERRORS, error_detail, log_unexpected
 from .events import handle_event
-from .executions import ExecutionEnd, ExecutionTracker, TrackedExecution
+from .executions import (
+    ExecutionTracker,
+    async_ended_unseen,
+)
 from .jobs import JobGroup
+from .listener import EventListener
 from .logs import own_requests
 from .scenarios import GatewayScenarios
 from .sender import ExecutionSender
@@ -54,9 +47,8 @@ from .sender import ExecutionSender
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from pyoverkiz.models import Event, Gateway, HistoryExecution, Setup
-
-    from .client import BatchClient
+    from pyoverkiz.client import OverkizClient
+    from pyoverkiz.models import Gateway, Setup
 
 _LOGGER = logging.getLogger(__package__)
 
@@ -80,7 +72,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         self,
         hass: HomeAssistant,
         entry: OverkizBatchConfigEntry,
-        client: BatchClient,
+        client: OverkizClient,
         setup: Setup,
     ) -> None:
         """Keep the devices of this entry's gateway from the setup just read."""
@@ -104,48 +96,25 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         )
         # The cloud marks a gateway down with an event, before any request fails.
         self.gateway_alive = self.gateway.alive is not False if self.gateway else True
-        self.data = self._own_devices(setup.devices)
+        self.data = own_devices(setup, setup.devices, self.gateway_id)
         self.devices = GatewayDevices(hass, entry, client.server_config, self.data)
         self.executions = ExecutionTracker(EXECUTION_MAX_AGE, dt_util.utcnow)
+        self.job_group = JobGroup(f"{DOMAIN}_{self.gateway_id}")
         self.commands = GatewayCommands(
             hass,
             entry,
             ExecutionSender(client, self),
             self.executions,
             on_started=self._async_poll_fast,
-            on_ended=self.async_execution_ended,
+            job_group=self.job_group,
         )
-        self.job_group = JobGroup(f"{DOMAIN}_{self.gateway_id}")
         self.scenarios = GatewayScenarios(
             self, enabled=entry.data.get(CONF_API_TYPE) != API_TYPE_LOCAL
         )
         self._devices_listeners: list[DevicesListener] = []
         self._resync = False
-        # The listener whose events we read; another one means events were lost.
-        self._listener_id = client.event_listener_id
-        self.listener_epoch = 0  # listeners replaced: events lost in between
-        self._fetching = asyncio.Lock()  # one events fetch at a time
-        self._registered: OrderedDict[str, str] = OrderedDict()  # label -> exec id
+        self.listener = EventListener(client, entry.data)
         self._reconcile = False  # ask the gateway which executions still run
-
-    def _own_devices(self, devices: list[Device]) -> dict[str, Device]:
-        """Keep the devices of our gateway (an account may hold several)."""
-        gateway_ids = {g.gateway_id for g in self.setup.gateways}
-        return {
-            d.device_url: d
-            for d in devices
-            if d.identifier.gateway_id == self.gateway_id
-            or (
-                d.identifier.gateway_id not in gateway_ids
-                and self.setup.gateways
-                and self.setup.gateways[0].gateway_id == self.gateway_id
-            )
-        }
-
-    @callback
-    def async_apply_options(self) -> None:
-        """Apply the queue settings of the entry options to the next batches."""
-        self.commands.async_apply_options()
 
     @callback
     def _async_poll_fast(self) -> None:
@@ -192,11 +161,17 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
 
     async def _async_apply_events(self) -> bool:
         """Fetch the listener's events and apply them; tell whether there were any."""
-        async with self._fetching:
-            events = await self._async_fetch_events()
-            for event in events:
-                handle_event(self, event)
-        return bool(events)
+        any_events, lost = await self.listener.async_fetch(
+            lambda event: handle_event(self, event)
+        )
+        if lost:  # states are read again and the executions checked
+            self._resync = self._reconcile = True
+        return any_events
+
+    @property
+    def listener_epoch(self) -> int:
+        """Breaks of the event listener so far (sender.py)."""
+        return self.listener.epoch
 
     async def async_find_registered(self, label: str) -> str | None:
         """Read the listener's events now; return the id registered with ``label``.
@@ -206,46 +181,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         """
         if await self._async_apply_events():
             self.async_update_listeners()
-        return self._registered.get(label)
-
-    @callback
-    def async_execution_registered(self, label: str, exec_id: str) -> None:
-        """Remember the latest executions the gateway registered, by label."""
-        self._registered[label] = exec_id
-        while len(self._registered) > REGISTERED_KEPT:
-            self._registered.popitem(last=False)
-
-    async def _async_fetch_events(self) -> list[Event]:
-        """Fetch events, registering a new listener when the gateway dropped ours."""
-        try:
-            events = await self.client.fetch_events()
-        except InvalidEventListenerIdError, NoRegisteredEventListenerError:
-            # No fetch for too long: its events are lost, so states are read again.
-            _LOGGER.debug("Event listener expired, registering a new one")
-            self._listener_id = None  # gone: nothing to unregister
-            self.listener_epoch += 1
-            self._resync = self._reconcile = True
-            await self.client.register_event_listener()
-            events = []
-        if self.client.event_listener_id != self._listener_id:
-            # A new listener (expired, or a new session, here or in any request
-            # pyoverkiz logged in again for): what happened meanwhile is lost, so
-            # states are read again and the executions checked.
-            old, self._listener_id = self._listener_id, self.client.event_listener_id
-            self.listener_epoch += 1
-            if old is not None:
-                self._resync = self._reconcile = True
-                await self._async_unregister_old_listener(old)
-        return events
-
-    async def _async_unregister_old_listener(self, listener_id: str) -> None:
-        """Let the gateway forget a listener pyoverkiz replaced (if it still has it)."""
-        try:
-            await self.client.unregister_listener(listener_id)
-        except Exception:  # it expires on its own
-            _LOGGER.debug(
-                "Could not unregister listener %s", listener_id, exc_info=True
-            )
+        return self.listener.registered(label)
 
     def _update_error(self, err: Exception) -> Exception:
         """Return what a failed poll raises: reauth, or unavailable for a while."""
@@ -268,9 +204,15 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
     async def _async_resync(self) -> None:
         """Read every device, and our gateway, again after events may have been lost."""
         if self._reconcile:
-            await self._async_reconcile_executions()
+            for execution, end in await async_ended_unseen(
+                self.client, self.executions
+            ):
+                self.commands.async_execution_ended(execution, end)
+            self._reconcile = False
         self.scenarios.async_mark_stale()  # their events may be lost too
-        devices = self._own_devices(await self.client.get_devices(refresh=True))
+        devices = own_devices(
+            self.setup, await self.client.get_devices(refresh=True), self.gateway_id
+        )
         gateways = await self.client.get_gateways(refresh=True)
         self._resync = False
         self._async_set_devices(devices)
@@ -278,35 +220,6 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
             if gateway.gateway_id == self.gateway_id:
                 self.gateway = gateway
                 self.gateway_alive = gateway.alive is not False
-
-    async def _async_reconcile_executions(self) -> None:
-        """End the tracked executions the gateway no longer runs.
-
-        Their end events went with the old listener; without this a cover would
-        show "closing" until EXECUTION_MAX_AGE. How they ended comes from the
-        history, so a failure is still reported.
-        """
-        known = [e.exec_id for e in self.executions.values()]
-        if known:
-            running = {e.id for e in await self.client.get_current_executions()}
-            history: dict[str, HistoryExecution] = {}
-            if not running.issuperset(known):
-                history = await self._async_history()
-            if ended := self.executions.drop_ended(known, running):
-                for execution in ended:
-                    end = ExecutionEnd.from_history(history.get(execution.exec_id))
-                    execution.state = end.state
-                    _LOGGER.debug("Execution %s ended unseen", execution.exec_id)
-                    self.async_execution_ended(execution, end)
-        self._reconcile = False
-
-    async def _async_history(self) -> dict[str, HistoryExecution]:
-        """Return the gateway's past executions by id; none where it keeps none."""
-        try:
-            return {p.id: p for p in await self.client.get_execution_history()}
-        except Exception:  # the local API has no history: their end is unknown
-            _LOGGER.debug("No execution history to reconcile with", exc_info=True)
-            return {}
 
     @callback
     def _async_set_devices(self, devices: dict[str, Device]) -> None:
@@ -331,36 +244,10 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         """Read every device again after this poll (the gateway changed some)."""
         self._resync = True
 
-    @callback
-    def async_execution_ended(
-        self, execution: TrackedExecution, end: ExecutionEnd
-    ) -> None:
-        """Tell automations which of our commands failed."""
-        for command, failure in end.failures(execution):
-            self.hass.bus.async_fire(
-                EVENT_EXECUTION_FAILED,
-                {
-                    "entity_id": command.entity_id,
-                    ATTR_DEVICE_URL: command.device_url,
-                    ATTR_COMMAND: command.command,
-                    ATTR_FAILURE_TYPE: failure,
-                    ATTR_EXEC_ID: execution.exec_id,
-                },
-            )
-
     # Unload.
 
     async def async_unload(self) -> None:
         """Send the queued commands, then let the gateway forget our listener."""
         await self.async_shutdown()  # no more polls
         await self.commands.async_shutdown()
-        current = self.client.event_listener_id
-        if self._listener_id not in (None, current):
-            # A new login replaced it (2.1) or cleared it until the next fetch (2.3).
-            await self._async_unregister_old_listener(self._listener_id)
-        if current is None:
-            return
-        try:
-            await self.client.unregister_event_listener()
-        except Exception:  # the gateway may be gone: unload anyway
-            _LOGGER.debug("Could not unregister the event listener", exc_info=True)
+        await self.listener.async_close()

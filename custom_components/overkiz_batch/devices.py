@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import HomeAssistant
-    from pyoverkiz.models import Device, Gateway, ServerConfig
+    from pyoverkiz.models import Device, Gateway, ServerConfig, Setup
 
 
 def base_device_url(device_url: str) -> str:
@@ -41,6 +41,23 @@ def main_part(device_urls: Iterable[str], base: str) -> str | None:
     """
     parts = [url for url in device_urls if base_device_url(url) == base]
     return min(parts, key=_part_index, default=None)
+
+
+def own_devices(
+    setup: Setup, devices: list[Device], gateway_id: str
+) -> dict[str, Device]:
+    """Return the devices of one gateway by URL (an account may hold several).
+
+    A device naming no known gateway belongs to the account's first one.
+    """
+    gateway_ids = {g.gateway_id for g in setup.gateways}
+    first = setup.gateways[0].gateway_id if setup.gateways else None
+    return {
+        d.device_url: d
+        for d in devices
+        if d.identifier.gateway_id == gateway_id
+        or (d.identifier.gateway_id not in gateway_ids and first == gateway_id)
+    }
 
 
 class GatewayDevices:

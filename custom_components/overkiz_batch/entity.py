@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.core import callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
-from pyoverkiz.enums import Protocol
 from pyoverkiz.models import Command, Device
 
 from .const import CONF_REFRESH_THROTTLE, DEFAULT_REFRESH_THROTTLE, DOMAIN
@@ -30,25 +29,6 @@ if TYPE_CHECKING:
     from .executions import TrackedCommand
 
 type EntityFactory = Callable[[OverkizBatchCoordinator, Device], Iterable[Entity]]
-
-
-# RTS moves run for a duration given as their last parameter; 0 lets the motor
-# use its own. pyoverkiz (2.1 and 2.3 alike) adds none unless asked to.
-RTS_DURATION = 0
-
-
-def rts_command(device: Device, name: str, *parameters: Any) -> Command:
-    """Return the command, with the RTS duration when the device expects one.
-
-    The definition's ``nparams`` tells whether the duration slot exists: some
-    RTS receivers declare their moves without parameters.
-    """
-    params = list(parameters)
-    if device.identifier.protocol == Protocol.RTS:
-        definition = device.definition.commands.get(name)
-        if definition is not None and len(params) == definition.nparams - 1:
-            params.append(RTS_DURATION)
-    return Command(name=name, parameters=params or None)
 
 
 @callback
@@ -92,6 +72,8 @@ class OverkizBatchEntity(CoordinatorEntity[OverkizBatchCoordinator]):
     _attr_has_entity_name = True
     # What a device without states (RTS) was last told to do; None until then.
     _told: bool | None = None
+    # Platforms whose parts are devices of their own (a heat pump's zones).
+    _part_named_by_label = False
 
     def __init__(
         self,
@@ -110,8 +92,11 @@ class OverkizBatchEntity(CoordinatorEntity[OverkizBatchCoordinator]):
             self._attr_unique_id = f"{device_url}_{unique_id_suffix}"
         self._attr_assumed_state = not device.states
         self._attr_device_info = coordinator.devices.device_info(device)
-        if description.translation_key is None:
-            self._attr_name = None
+        if self._part_named_by_label and "name" not in self._attr_device_info:
+            # A further part of a device standing on its own: its own label.
+            self._attr_name = device.label
+        elif description.translation_key is None:
+            self._attr_name = None  # the device's main feature: the device's name
 
     @property
     def device(self) -> Device:
@@ -207,8 +192,8 @@ class OverkizBatchEntity(CoordinatorEntity[OverkizBatchCoordinator]):
         return command is not None and self.device.supports_command(command)
 
     def command(self, name: str, *parameters: Any) -> Command:
-        """Build a command for this device (RTS duration added)."""
-        return rts_command(self.device, name, *parameters)
+        """Build a command for this device (pyoverkiz adds an RTS move's duration)."""
+        return Command(name=name, parameters=list(parameters) or None)
 
     def is_running(self, *names: str | None) -> bool:
         """Tell whether one of our executions runs one of these commands here."""

@@ -46,6 +46,28 @@ UNREADABLE_ANSWER_ERRORS: Final = (ValueError, ContentTypeError, ClientPayloadEr
 DETAIL_MAX: Final = 80
 
 
+class AnswerLostError(Exception):
+    """An execution request reached the gateway, maybe; its answer did not come back.
+
+    ``disconnected``: the connection dropped (rather than timed out), so the
+    request may also have been lost on its way.
+    """
+
+    def __init__(self, message: str, *, disconnected: bool) -> None:
+        """Keep whether the connection dropped."""
+        super().__init__(message)
+        self.disconnected = disconnected
+
+
+def lost_on_the_way(err: BaseException) -> bool:
+    """Tell whether an execution request may have been lost before the gateway."""
+    return isinstance(err, AnswerLostError) and err.disconnected
+
+
+class TooManyCommandsError(JobException):
+    """More raw commands than a gateway takes in a short time (a guard refused)."""
+
+
 class ExecutionOutcomeUnknownError(Exception):
     """A batch was sent, its answer lost, and whether the gateway runs it is unknown."""
 
@@ -144,6 +166,8 @@ def _command_error_key(err: Exception, command: str) -> str:
     """Sort a command's failure into the message that tells what to do."""
     if isinstance(err, ExecutionOutcomeUnknownError):
         return "outcome_unknown"
+    if isinstance(err, TooManyCommandsError):
+        return "too_many_commands"
     if isinstance(err, JobException):
         return "device_busy"
     if isinstance(err, ActionQueueClosedError):
@@ -160,7 +184,7 @@ def _command_error_key(err: Exception, command: str) -> str:
         return "gateway_unavailable"
     if isinstance(err, UNREADABLE_ANSWER_ERRORS):
         return "unreadable_answer"
-    if isinstance(err, (TimeoutError, ClientError)):
+    if isinstance(err, (TimeoutError, ClientError, AnswerLostError)):
         return "cannot_connect"
     if isinstance(err, BaseOverkizError):
         return "execution_failed"

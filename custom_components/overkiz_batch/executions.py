@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
+import logging
 from typing import TYPE_CHECKING, Any
 
 from pyoverkiz.enums import ExecutionState
@@ -17,7 +18,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable
     from datetime import datetime, timedelta
 
+    from pyoverkiz.client import OverkizClient
     from pyoverkiz.models import Action, HistoryExecution
+
+_LOGGER = logging.getLogger(__package__)
 
 TERMINAL_STATES = frozenset({ExecutionState.COMPLETED, ExecutionState.FAILED})
 
@@ -128,6 +132,34 @@ class ExecutionEnd:
             failure = named.get(key) or named.get(any_key) or self.failure_type
             result.append((command, failure))
         return result
+
+
+async def async_ended_unseen(
+    client: OverkizClient, tracker: ExecutionTracker
+) -> list[tuple[TrackedExecution, ExecutionEnd]]:
+    """Stop tracking the executions the gateway no longer runs; say how they ended.
+
+    For when their end events went with a lost listener: without this a cover
+    would show "closing" until the maximum age. How each ended comes from the
+    history (cloud), so a failure is still reported; without one it is unknown.
+    """
+    known = [e.exec_id for e in tracker.values()]
+    if not known:
+        return []
+    running = {e.id for e in await client.get_current_executions()}
+    history: dict[str, HistoryExecution] = {}
+    if not running.issuperset(known):
+        try:
+            history = {p.id: p for p in await client.get_execution_history()}
+        except Exception:  # the local API has no history
+            _LOGGER.debug("No execution history to reconcile with", exc_info=True)
+    ended = []
+    for execution in tracker.drop_ended(known, running):
+        end = ExecutionEnd.from_history(history.get(execution.exec_id))
+        execution.state = end.state
+        _LOGGER.debug("Execution %s ended unseen", execution.exec_id)
+        ended.append((execution, end))
+    return ended
 
 
 class ExecutionTracker:

@@ -10,30 +10,28 @@ label and commands, started since we sent it).
 
 from __future__ import annotations
 
-import asyncio
+from asyncio import sleep
 from collections import deque
 import logging
-import random
 import time
 from typing import TYPE_CHECKING, Final
 
-from aiohttp import ServerDisconnectedError
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.exceptions import ServiceValidationError
 from pyoverkiz.enums import EventName, ExecutionSubType
 from pyoverkiz.exceptions import BaseOverkizError
 
-from .action_queue import BACK_PRESSURE_ERRORS, ActionQueue
 from .const import DOMAIN
 from .errors import (
     NOT_SENT_ERRORS,
     TRANSIENT_ERRORS,
     ExecutionOutcomeUnknownError,
     log_unexpected,
+    lost_on_the_way,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Iterable
+    from collections.abc import Iterable
 
     from pyoverkiz.models import Action, PersistedActionGroup
 
@@ -62,27 +60,6 @@ type Commands = tuple[str, tuple[tuple[str, str], ...]]
 EXPECTED_ERRORS: tuple[type[Exception], ...] = (*TRANSIENT_ERRORS, BaseOverkizError)
 
 
-async def run_alone(queue: ActionQueue, send: Callable[[], Awaitable[str]]) -> str:
-    """Run ``send`` after what is queued, retrying back pressure as a batch is.
-
-    Replaced by the queue's entry point for an arbitrary send.
-    """
-    loop = asyncio.get_running_loop()
-    await queue.flush()
-    deadline = loop.time() + queue.settings.retry_deadline
-    attempt = 0
-    while True:
-        try:
-            return await send()
-        except BACK_PRESSURE_ERRORS:
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise
-            ceiling = min(8.0, 0.5 * 2.0**attempt)
-            await asyncio.sleep(min(ceiling / 2 * (1 + random.random()), remaining))
-            attempt += 1
-
-
 def _signature(label: str | None, commands: Iterable[tuple[str, str]]) -> Commands:
     """Return what identifies a scenario's execution: its label and commands."""
     return label or "", tuple(sorted(commands))
@@ -103,9 +80,9 @@ class GatewayScenarios:
         self.by_oid: dict[str, PersistedActionGroup] = {}
         self.loaded = False  # by_oid is what the gateway last listed
         self.stale = enabled
+        self._failing = False  # the last read failed
         self._listeners: list[CALLBACK_TYPE] = []
         self._recent: deque[str] = deque(maxlen=_RECENT_KEPT)
-        self.sleep: Callable[[float], Awaitable[object]] = asyncio.sleep  # tests
 
     @callback
     def async_add_listener(self, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
@@ -124,20 +101,34 @@ class GatewayScenarios:
             return
         try:
             groups = await self._coordinator.client.get_action_groups()
-        except EXPECTED_ERRORS as err:
-            _LOGGER.debug("Could not read the scenarios, next poll: %s", err)
+        except Exception as err:  # tried again at the next poll
+            if isinstance(err, EXPECTED_ERRORS) or self._failing:
+                _LOGGER.debug("Could not read the scenarios, next poll: %r", err)
+            else:  # logged once until a read works again
+                log_unexpected(err, "reading the scenarios")
+            self._failing = True
             return
-        except Exception as err:  # not again at every poll
-            self.stale = False
-            log_unexpected(err, "reading the scenarios")
-            return
-        self.stale = False
-        by_oid = {group.oid: group for group in groups}
+        self.stale = self._failing = False
+        by_oid = {group.oid: group for group in groups if self._ours(group)}
         changed = not self.loaded or by_oid != self.by_oid
         self.by_oid, self.loaded = by_oid, True
         if changed:
             for listener in list(self._listeners):
                 listener()
+
+    def _ours(self, group: PersistedActionGroup) -> bool:
+        """Tell whether a scenario belongs to this entry's gateway.
+
+        An account's scenarios are listed to each of its gateways' entries; one
+        belongs to the gateway of its first device, so it gets one scene.
+        """
+        coordinator = self._coordinator
+        gateway_ids = [g.gateway_id for g in coordinator.setup.gateways]
+        first = group.actions[0].device_url if group.actions else ""
+        gateway_id = first.split("/")[2] if first.count("/") >= 2 else ""
+        if gateway_id in gateway_ids:
+            return gateway_id == coordinator.gateway_id
+        return bool(gateway_ids) and gateway_ids[0] == coordinator.gateway_id
 
     async def async_run(self, oid: str, entity_id: str | None = None) -> str:
         """Run a scenario after what is queued; return its execution id.
@@ -153,8 +144,8 @@ class GatewayScenarios:
                 translation_placeholders={"scenario": oid},
             )
         coordinator = self._coordinator
-        exec_id = await run_alone(
-            coordinator.commands.queue, lambda: self._async_send(scenario)
+        exec_id = await coordinator.commands.queue.run_alone(
+            lambda: self._async_send(scenario), scenario.label
         )
         self._recent.append(exec_id)
         coordinator.commands.async_track(
@@ -166,7 +157,8 @@ class GatewayScenarios:
         """Ask the gateway to run the scenario; after a lost answer, look it up.
 
         Sent again only when the connection dropped and the gateway, asked
-        twice, has no such execution running nor in its history.
+        twice, has no such execution running nor in its history; after a
+        timeout, that it has none yet says nothing (outcome unknown).
         """
         client = self._coordinator.client
         known = {
@@ -189,10 +181,14 @@ class GatewayScenarios:
             if exec_id is not None:
                 _LOGGER.debug("Scenario %s runs as %s", scenario.oid, exec_id)
                 return exec_id
-            if isinstance(err, ServerDisconnectedError):
+            if lost_on_the_way(err):
                 _LOGGER.debug("Scenario %s lost on the way, again", scenario.oid)
                 return await client.execute_persisted_action_group(scenario.oid)
-            raise ExecutionOutcomeUnknownError(str(err) or type(err).__name__) from err
+            if isinstance(err, TimeoutError):  # it may still reach the gateway
+                raise ExecutionOutcomeUnknownError(
+                    str(err) or type(err).__name__
+                ) from err
+            raise  # the gateway has not run it
 
     async def _async_find(
         self,
@@ -203,8 +199,8 @@ class GatewayScenarios:
     ) -> str | None:
         """Return the id of the scenario's execution started since ``since``."""
         exec_id = await self._async_find_running(scenario, since, known)
-        if exec_id is None and isinstance(err, ServerDisconnectedError):
-            await self.sleep(RECHECK_DELAY)  # it may register a moment later
+        if exec_id is None and lost_on_the_way(err):
+            await sleep(RECHECK_DELAY)  # it may register a moment later
             exec_id = await self._async_find_running(scenario, since, known)
         if exec_id is not None:
             return exec_id

@@ -7,28 +7,35 @@ it certainly did not reach the gateway.
 
 from __future__ import annotations
 
+import asyncio
 from asyncio import sleep
 import logging
 import secrets
 from typing import TYPE_CHECKING, Protocol
 
-from aiohttp import ServerDisconnectedError
 from pyoverkiz.exceptions import BaseOverkizError
 
 from .const import EXECUTION_LABEL
-from .errors import NOT_SENT_ERRORS, ExecutionOutcomeUnknownError
+from .errors import (
+    NOT_SENT_ERRORS,
+    AnswerLostError,
+    ExecutionOutcomeUnknownError,
+    lost_on_the_way,
+)
 from .logs import own_requests
 
 if TYPE_CHECKING:
+    from pyoverkiz.client import OverkizClient
     from pyoverkiz.models import Action
-
-    from .client import BatchClient
 
 _LOGGER = logging.getLogger(__package__)
 
 # After a dropped connection the gateway may register the batch a moment later:
 # seconds to wait before looking again, and sending it again if still absent.
 LOOKUP_RECHECK_DELAY = 1.0
+# Seconds the lookup of a lost answer may take in all: a gateway that does not
+# answer it leaves the outcome unknown.
+LOOKUP_TIMEOUT = 15.0
 
 
 class RegisteredExecutions(Protocol):
@@ -45,7 +52,7 @@ class RegisteredExecutions(Protocol):
 class ExecutionSender:
     """The queue's executor: one action group, run by the gateway at most once."""
 
-    def __init__(self, client: BatchClient, registered: RegisteredExecutions) -> None:
+    def __init__(self, client: OverkizClient, registered: RegisteredExecutions) -> None:
         """Send through ``client``; look lost answers up in ``registered`` too."""
         self.client = client
         self._registered = registered
@@ -60,7 +67,7 @@ class ExecutionSender:
         tagged = f"{label or EXECUTION_LABEL} #{secrets.token_hex(4)}"
         try:
             return await self._async_apply(actions, tagged)
-        except ServerDisconnectedError:
+        except AnswerLostError:  # lost on its way: certainly not taken
             _LOGGER.debug("Batch %s lost on the way, sending it again", tagged)
         return await self._async_apply(actions, tagged)
 
@@ -74,7 +81,8 @@ class ExecutionSender:
             raise  # the gateway's answer, or nothing was sent
         except Exception as err:
             try:
-                exec_id = await self._async_find_execution(tagged, err, epoch)
+                async with asyncio.timeout(LOOKUP_TIMEOUT):
+                    exec_id = await self._async_find_execution(tagged, err, epoch)
             except Exception as lookup_err:
                 raise ExecutionOutcomeUnknownError(
                     f"{str(err) or type(err).__name__}, then"
@@ -85,11 +93,10 @@ class ExecutionSender:
                     "Batch %s was taken as %s despite %r", tagged, exec_id, err
                 )
                 return exec_id
-            if isinstance(err, TimeoutError):  # it may still reach the gateway
-                raise ExecutionOutcomeUnknownError(
-                    str(err) or type(err).__name__
-                ) from err
-            raise
+            if isinstance(err, AnswerLostError) and not err.disconnected:
+                # Timed out: it may still reach the gateway.
+                raise ExecutionOutcomeUnknownError(str(err)) from err
+            raise  # certainly not taken
 
     async def _async_find_execution(
         self, label: str, err: Exception, epoch: int
@@ -106,7 +113,7 @@ class ExecutionSender:
         """
         if (exec_id := await self._async_find(label)) is not None:
             return exec_id
-        resend = isinstance(err, ServerDisconnectedError)
+        resend = lost_on_the_way(err)
         if resend:
             await sleep(LOOKUP_RECHECK_DELAY)
             if (exec_id := await self._async_find(label)) is not None:

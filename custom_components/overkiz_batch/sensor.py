@@ -5,20 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from homeassistant.components.sensor import (
-    SensorDeviceClass,
     SensorEntity,
     SensorStateClass,
 )
-from homeassistant.components.sensor.const import DEVICE_CLASS_UNITS
 from homeassistant.const import EntityCategory
 from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity
 
 from .const import DOMAIN
+from .devices import base_device_url
 from .entity import OverkizBatchEntity, async_add_device_entities
+from .readings import measured_unit
 from .sensor_descriptions import (
     HOMEKIT_SETUP_CODE,
     HOMEKIT_STACK,
-    MEASURED_UNITS,
     SENSOR_DESCRIPTIONS,
     OverkizSensorDescription,
 )
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-    from homeassistant.helpers.typing import StateType
+    from homeassistant.helpers.typing import StateType, UndefinedType
     from pyoverkiz.models import Device
 
     from .coordinator import OverkizBatchConfigEntry, OverkizBatchCoordinator
@@ -60,33 +60,45 @@ def _sensors_of(
         return
     for state in device.definition.states:
         if (description := SENSOR_DESCRIPTIONS.get(state)) is not None:
-            yield OverkizBatchSensor(coordinator, device.device_url, description)
+            sensor = OverkizBatchSensor(coordinator, device.device_url, description)
+            sensor.part_label = part_label(coordinator, device, state)
+            yield sensor
 
 
-def measured_unit(device: Device, description: OverkizSensorDescription) -> str | None:
-    """Return the unit the gateway gives the reading when it fits, else the table's.
+def part_label(
+    coordinator: OverkizBatchCoordinator, device: Device, state: str
+) -> str | None:
+    """Return the part's label when another part of its device has the same reading.
 
-    A device names the unit of one state (``<state>MeasuredValueType``) or of its
-    main reading (``core:MeasuredValueType``); the latter must not give an RSSI
-    or a battery level a temperature's unit, hence the check on the class.
+    A ventilation unit has five temperature probes, each a part (``#3``..``#7``)
+    with its own label: named by the reading alone, they would all be "Temperature".
     """
-    unit = description.native_unit_of_measurement
-    if unit is None:
-        return None
-    for name in (f"{description.key}MeasuredValueType", "core:MeasuredValueType"):
-        measured = MEASURED_UNITS.get(str(device.attributes.get_value(name)))
-        if measured is not None and _fits(description.device_class, measured):
-            return measured
-    return unit
+    base = base_device_url(device.device_url)
+    for other in coordinator.data.values():
+        if (
+            other.device_url != device.device_url
+            and base_device_url(other.device_url) == base
+            and state in other.definition.states
+        ):
+            return device.label
+    return None
 
 
-def _fits(device_class: SensorDeviceClass | None, unit: str) -> bool:
-    if device_class is None:
-        return False
-    return unit in DEVICE_CLASS_UNITS.get(device_class, set())
+class PartNamed(Entity):
+    """An entity named after its part, then its reading, when parts repeat one."""
+
+    part_label: str | None = None
+
+    @property
+    def name(self) -> str | UndefinedType | None:
+        """Return the reading's name, after the part's label where it is needed."""
+        name = super().name
+        if self.part_label is None or not isinstance(name, str):
+            return name
+        return f"{self.part_label} {name}"
 
 
-class OverkizBatchSensor(OverkizBatchEntity, SensorEntity):
+class OverkizBatchSensor(PartNamed, OverkizBatchEntity, SensorEntity):
     """One reading of a device, updated by the gateway's events."""
 
     entity_description: OverkizSensorDescription

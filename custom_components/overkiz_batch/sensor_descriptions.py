@@ -9,7 +9,6 @@ battery and radio level, a meter's counters...). Units follow the device's
 from __future__ import annotations
 
 from dataclasses import dataclass
-import re
 from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.components.sensor import (
@@ -22,11 +21,8 @@ from homeassistant.const import (
     PERCENTAGE,
     SIGNAL_STRENGTH_DECIBELS,
     EntityCategory,
-    UnitOfElectricCurrent,
-    UnitOfElectricPotential,
     UnitOfEnergy,
     UnitOfPower,
-    UnitOfPressure,
     UnitOfSpeed,
     UnitOfTemperature,
     UnitOfTime,
@@ -34,55 +30,12 @@ from homeassistant.const import (
     UnitOfVolumeFlowRate,
 )
 
-from .states import as_float
+from .readings import PPM, number, percent, rounded, snake, text
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from homeassistant.helpers.typing import StateType
-
-PPM: Final = "ppm"
-PPB: Final = "ppb"
-
-
-def number(value: Any) -> float | int | None:
-    """Return a reading as a number: an int stays an int (cloud events carry text)."""
-    result = as_float(value)
-    if result is None:
-        return None
-    return int(result) if result.is_integer() else result
-
-
-def rounded(digits: int) -> Callable[[Any], float | int | None]:
-    """Round a reading to ``digits`` decimals (sensors report float noise).
-
-    A whole number stays one, whether the gateway sent 17, 17.0 or "17".
-    """
-
-    def convert(value: Any) -> float | int | None:
-        return number(
-            None if (result := as_float(value)) is None else round(result, digits)
-        )
-
-    return convert
-
-
-def percent(value: Any) -> int | None:
-    """Return a battery level, given as 73, 73.0 or "73%"."""
-    result = as_float(str(value).strip().removesuffix("%"))
-    return None if result is None else round(result)
-
-
-def snake(value: Any) -> str | None:
-    """Return a camelCase gateway word as a translation state key (``low_battery``)."""
-    if value is None or value == "":
-        return None
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", str(value)).lower()
-
-
-def text(value: Any) -> str | None:
-    """Return a word state as it comes (nothing for an empty one)."""
-    return None if value is None or value == "" else str(value)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -393,30 +346,3 @@ HOMEKIT_SETUP_CODE = OverkizSensorDescription(
     entity_category=_DIAGNOSTIC,
     value_fn=text,
 )
-
-# Overkiz unit names (the ``MeasuredValueType`` attributes) in Home Assistant's.
-MEASURED_UNITS: Final[dict[str, str]] = {
-    "core:ElectricalEnergyInWh": UnitOfEnergy.WATT_HOUR,
-    "core:ElectricalEnergyInKWh": UnitOfEnergy.KILO_WATT_HOUR,
-    "core:FossilEnergyInWh": UnitOfEnergy.WATT_HOUR,
-    "core:ElectricalPowerInW": UnitOfPower.WATT,
-    "core:ElectricalPowerInKW": UnitOfPower.KILO_WATT,
-    "core:ElectricCurrentInAmpere": UnitOfElectricCurrent.AMPERE,
-    "core:ElectricCurrentInMilliAmpere": UnitOfElectricCurrent.MILLIAMPERE,
-    "core:VoltageInVolt": UnitOfElectricPotential.VOLT,
-    "core:VoltageInMilliVolt": UnitOfElectricPotential.MILLIVOLT,
-    "core:TemperatureInCelcius": UnitOfTemperature.CELSIUS,
-    "core:TemperatureInKelvin": UnitOfTemperature.KELVIN,
-    "core:RelativeValueInPercentage": PERCENTAGE,
-    "core:LuminanceInLux": LIGHT_LUX,
-    "core:PartsPerMillion": PPM,
-    "core:PartsPerBillion": PPB,
-    "core:PressureInHpa": UnitOfPressure.HPA,
-    "core:PressureInMilliBar": UnitOfPressure.MBAR,
-    "core:LinearSpeedInMeterPerSecond": UnitOfSpeed.METERS_PER_SECOND,
-    "core:TimeInSecond": UnitOfTime.SECONDS,
-    "core:VolumeInCubicMeter": UnitOfVolume.CUBIC_METERS,
-    "core:VolumeInLiter": UnitOfVolume.LITERS,
-    "core:VolumeInGallon": UnitOfVolume.GALLONS,
-    "core:FlowInMeterCubePerHour": UnitOfVolumeFlowRate.CUBIC_METERS_PER_HOUR,
-}

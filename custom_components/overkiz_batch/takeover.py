@@ -36,9 +36,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from homeassistant.helpers.entity import Entity
+    from pyoverkiz.client import OverkizClient
     from pyoverkiz.models import Setup
-
-    from .client import BatchClient
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -87,7 +86,7 @@ def core_entry(hass: HomeAssistant, gateway_id: str | None) -> ConfigEntry | Non
 
 
 async def async_ours(
-    hass: HomeAssistant, data: Mapping[str, Any], client: BatchClient, setup: Setup
+    hass: HomeAssistant, data: Mapping[str, Any], client: OverkizClient, setup: Setup
 ) -> Ours:
     """Return the entities and devices we would create for this setup.
 
@@ -248,7 +247,7 @@ def _record(
 
 
 async def async_take_over_if_asked(
-    hass: HomeAssistant, entry: ConfigEntry, client: BatchClient, setup: Setup
+    hass: HomeAssistant, entry: ConfigEntry, client: OverkizClient, setup: Setup
 ) -> None:
     """Take the overkiz entry over, when the entry asks for it, before our setup.
 
@@ -282,7 +281,7 @@ async def async_take_over_if_asked(
 
 
 async def _async_take_over_more(
-    hass: HomeAssistant, entry: ConfigEntry, client: BatchClient, setup: Setup
+    hass: HomeAssistant, entry: ConfigEntry, client: OverkizClient, setup: Setup
 ) -> None:
     """Take what the disabled overkiz entry still has and we now create too."""
     record = entry.data.get(CONF_TAKEN_OVER)

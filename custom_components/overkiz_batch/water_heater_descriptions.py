@@ -20,6 +20,7 @@ from homeassistant.components.water_heater import (
     WaterHeaterEntityDescription,
 )
 from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.util import dt as dt_util
 from pyoverkiz.enums import OverkizCommand, OverkizCommandParam, OverkizState, UIWidget
 from pyoverkiz.models import Command, Device
 
@@ -27,6 +28,7 @@ from .states import as_float, state_value
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
+    from datetime import datetime
 
 ON = OverkizCommandParam.ON
 OFF = OverkizCommandParam.OFF
@@ -107,7 +109,8 @@ def _operating_mode(device: Device) -> dict[str, Any] | None:
 
 
 def _flag_on(value: Any) -> bool | None:
-    return None if value is None else value == ON
+    """Read an on/off mode state; a programmed one (``prog``) is on too."""
+    return None if value is None else value in (ON, OverkizCommandParam.PROG)
 
 
 def dhw_boost(device: Device) -> bool:
@@ -193,8 +196,39 @@ def _dhw_operation_commands(device: Device, operation: str) -> Commands:
     return [*commands, _command(OverkizCommand.SET_DHW_MODE, value)]
 
 
+def _date(moment: datetime) -> dict[str, int]:
+    """Return a date as the absence commands take it (the DateTimeState format)."""
+    return {
+        "year": moment.year,
+        "month": moment.month,
+        "day": moment.day,
+        "hour": moment.hour,
+        "minute": moment.minute,
+        "second": moment.second,
+        "weekday": moment.weekday(),
+    }
+
+
 def _dhw_away_commands(device: Device, on: bool) -> Commands:
-    return _relaunch(device, OFF, ON if on else OFF)
+    """Return an absence started or ended.
+
+    Models with an absence mode take it programmed from now for a year (the
+    user ends it); the dates and the mode go as one action, so the gateway
+    sees one execution. Newer models switch it in their operating mode.
+    """
+    if not device.supports_command(OverkizCommand.SET_ABSENCE_MODE):
+        return _relaunch(device, OFF, ON if on else OFF)
+    if not on:
+        return [_command(OverkizCommand.SET_ABSENCE_MODE, OFF)]
+    now = dt_util.now()
+    return [
+        _command(OverkizCommand.SET_ABSENCE_START_DATE, _date(now)),
+        _command(
+            OverkizCommand.SET_ABSENCE_END_DATE,
+            _date(now.replace(year=now.year + 1, day=min(now.day, 28))),
+        ),
+        _command(OverkizCommand.SET_ABSENCE_MODE, OverkizCommandParam.PROG),
+    ]
 
 
 def _dhw_target(device: Device) -> float | None:
@@ -213,6 +247,7 @@ def _dhw_temperature_commands(device: Device, temperature: float) -> Commands:
         [
             OverkizCommand.SET_TARGET_TEMPERATURE,
             OverkizCommand.SET_WATER_TARGET_TEMPERATURE,
+            OverkizCommand.SET_TARGET_DHW_TEMPERATURE,
         ]
     )
     return [] if name is None else [_command(name, temperature)]

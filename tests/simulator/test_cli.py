@@ -59,6 +59,8 @@ def test_arguments() -> None:
     )
     assert (args.mode, args.port, args.house) == ("cloud", 8443, "default")
     assert (args.speed, args.exec_limit, args.token, args.seed) == (5.0, 3, "t", 0)
+    assert args.sensor_period is None
+    assert parse_args(["--sensor-period", "60"]).sensor_period == 60.0
 
 
 async def test_description_tells_how_to_connect() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Literal
 
 from pyoverkiz.enums import EventName, ExecutionSubType
 from pyoverkiz.exceptions import NoSuchActionGroupError
@@ -116,7 +117,7 @@ async def test_a_house_file_defines_its_own_scenarios(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("dump", shared_dumps()[:2], ids=lambda p: p.name)
 async def test_a_real_dump_has_no_scenarios(dump: Path) -> None:
-    mode = "local" if "local" in dump.name else "cloud"
+    mode: Literal["local", "cloud"] = "local" if "local" in dump.name else "cloud"
     async with (
         GatewaySimulator(house=dump, mode=mode) as sim,
         connect(sim) as client,

@@ -9,7 +9,7 @@ from pyoverkiz.models import DeviceStateChangedEvent
 import pytest
 
 from simulator import GatewaySimulator, load_house
-from simulator.sensors import type_of
+from simulator.sensing import type_of
 from tests.simulator.conftest import connect
 
 GW = "0811-2300-4455"
@@ -75,4 +75,5 @@ async def test_the_control_path(local_sim: GatewaySimulator) -> None:
 
 
 def test_type_of() -> None:
-    assert [type_of(v) for v in (True, 1, 1.5, {}, [], "x")] == [6, 1, 2, 11, 11, 3]
+    values: tuple[object, ...] = (True, 1, 1.5, {}, [], "x")
+    assert [type_of(v) for v in values] == [6, 1, 2, 11, 11, 3]

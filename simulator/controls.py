@@ -1,0 +1,407 @@
+"""Device kinds behind buttons, numbers and selects, and their behaviour.
+
+Gates that stop at a pedestrian or partial opening, lights and screens with a
+favourite ("my") position, sirens and bells, an alarm with zones, heaters with
+setpoints and durations, a water heater whose boost takes several commands.
+The kinds whose commands need more than the generic behaviour have models here
+(chosen by widget, see ``models.py``); their commands change their states as a
+real gateway's do, and what the gateway refuses is refused with its error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .climate_models import SomfyHeatingInterface
+from .devices import CLOSURE, SimDevice, _bad
+from .houses import (
+    DEFAULT_GATEWAY_ID,
+    T_BOOL,
+    T_FLOAT,
+    T_INT,
+    T_OBJECT,
+    T_STRING,
+    device,
+    roller_shutter,
+    setup,
+)
+
+PEDESTRIAN = "core:OpenClosedPedestrianState"
+PARTIAL = "core:OpenClosedPartialState"
+MEMORIZED = "core:Memorized1PositionState"
+INTENSITY = "core:LightIntensityState"
+ACTIVE_ZONES = "core:ActiveZonesState"
+OPERATING_MODE = "core:OperatingModeState"
+HEATING_INTERFACE_MODE = "ovp:HeatingTemperatureInterfaceOperatingModeState"
+# Where a partial opening leaves a positionable door (closure).
+PARTIAL_CLOSURE = 80
+
+_STATUS = ("core:StatusState", T_STRING, "available")
+_IDENTIFY = {"identify": 0, "startIdentify": 0, "stopIdentify": 0, "wink": 1}
+
+
+class PedestrianGate(SimDevice):
+    """A gate without a position: fully open, open for a pedestrian, or closed."""
+
+    _TARGETS = {
+        "open": "open",
+        "close": "closed",
+        "setPedestrianPosition": "pedestrian",
+    }
+
+    def _changes(self, command: str, params: list[Any]) -> dict[str, Any]:
+        if command in self._TARGETS and self.has_state(PEDESTRIAN):
+            return {PEDESTRIAN: self._TARGETS[command]}
+        return super()._changes(command, params)
+
+
+class PartialDoor(SimDevice):
+    """A positionable door with a partial opening; it tells which it is at."""
+
+    def _target(self, command: str, params: list[Any]) -> int | None:
+        if command == "partialPosition":
+            return PARTIAL_CLOSURE
+        return super()._target(command, params)
+
+    def position_changes(self, position: int, moving: bool | None) -> dict[str, Any]:
+        """Add open, closed or partial to what the position changes."""
+        changes = super().position_changes(position, moving)
+        if self.has_state(PARTIAL) and self.position_state == CLOSURE:
+            changes[PARTIAL] = (
+                "open" if position <= 0 else "closed" if position >= 100 else "partial"
+            )
+        return changes
+
+
+class AliasScreen(SimDevice):
+    """A screen whose favourite position is its alias 1 (``goToAlias``)."""
+
+    def _target(self, command: str, params: list[Any]) -> int | None:
+        if command == "goToAlias":
+            favourite = self.value(MEMORIZED) if self.has_state(MEMORIZED) else 50
+            return round(favourite)
+        return super()._target(command, params)
+
+
+class HeatingInterface(SomfyHeatingInterface):
+    """A Somfy heating interface that also switches between heating and cooling."""
+
+    def check(self, command: str, params: list[Any]) -> None:
+        """Refuse an operating mode the definition does not list."""
+        super().check(command, params)
+        allowed = self._allowed(HEATING_INTERFACE_MODE)
+        if command == "setOperatingMode" and allowed and params[0] not in allowed:
+            raise _bad(f"setOperatingMode: unknown mode {params[0]!r}")
+
+    def _changes(self, command: str, params: list[Any]) -> dict[str, Any]:
+        if command == "setOperatingMode":
+            return {HEATING_INTERFACE_MODE: params[0]}
+        return super()._changes(command, params)
+
+
+CONTROL_MODELS: dict[str, type[SimDevice]] = {
+    "DiscreteGateWithPedestrianPosition": PedestrianGate,
+    "SlidingDiscreteGateWithPedestrianPosition": PedestrianGate,
+    "OpenCloseGateWithPedestrianPosition": PedestrianGate,
+    "OpenCloseSlidingGateWithPedestrianPosition": PedestrianGate,
+    "OpenCloseSlidingGarageDoorWithPedestrianPosition": PedestrianGate,
+    "PositionableGarageDoorWithPartialPosition": PartialDoor,
+    "DynamicScreen": AliasScreen,
+    "SomfyHeatingTemperatureInterface": HeatingInterface,
+}
+"""Models by widget."""
+
+
+# -- devices --------------------------------------------------------------------
+
+
+def pedestrian_gate(url: str, label: str) -> dict[str, Any]:
+    """Build an IO gate that opens fully or for a pedestrian, without a position."""
+    return device(
+        url,
+        label,
+        "io:DiscreteGateOpenerIOComponent",
+        "Gate",
+        "DiscreteGateWithPedestrianPosition",
+        {"open": 0, "close": 0, "stop": 0, "setPedestrianPosition": 0, **_IDENTIFY},
+        [_STATUS, (PEDESTRIAN, T_STRING, "closed")],
+        discrete={PEDESTRIAN: ["closed", "open", "pedestrian", "unknown"]},
+    )
+
+
+def partial_garage_door(url: str, label: str) -> dict[str, Any]:
+    """Build an IO garage door with a position and a partial opening."""
+    return device(
+        url,
+        label,
+        "io:GarageOpenerWithPartialPositionIOComponent",
+        "GarageDoor",
+        "PositionableGarageDoorWithPartialPosition",
+        {
+            "open": 0,
+            "close": 0,
+            "stop": 0,
+            "setClosure": 1,
+            "partialPosition": 0,
+            **_IDENTIFY,
+        },
+        [
+            _STATUS,
+            ("core:ClosureState", T_INT, 100),
+            ("core:OpenClosedState", T_STRING, "closed"),
+            (PARTIAL, T_STRING, "closed"),
+            ("core:MovingState", T_BOOL, False),
+        ],
+        discrete={PARTIAL: ["closed", "open", "partial"]},
+    )
+
+
+def dimmer_light(url: str, label: str) -> dict[str, Any]:
+    """Build an IO dimmable light with a favourite intensity ("my")."""
+    return device(
+        url,
+        label,
+        "io:DimmableLightIOComponent",
+        "Light",
+        "DimmerLight",
+        {
+            "on": 0,
+            "off": 0,
+            "setIntensity": 1,
+            "my": 0,
+            "setMemorized1Position": 1,
+            **_IDENTIFY,
+        },
+        [
+            _STATUS,
+            ("core:OnOffState", T_STRING, "off"),
+            (INTENSITY, T_INT, 0),
+            (MEMORIZED, T_INT, 40),
+        ],
+        discrete={"core:OnOffState": ["off", "on"]},
+    )
+
+
+def rts_dimmer(url: str, label: str) -> dict[str, Any]:
+    """Build an RTS dimmable light: steps up and down, no state."""
+    return device(
+        url,
+        label,
+        "rts:DimmableLightRTSComponent",
+        "Light",
+        "DimmerOnOffLight",
+        {"on": 1, "off": 1, "my": 1, "stepPositive": 2, "stepNegative": 2},
+        [],
+    )
+
+
+def dynamic_screen(url: str, label: str) -> dict[str, Any]:
+    """Build a screen whose favourite position is an alias (``goToAlias 1``)."""
+    return device(
+        url,
+        label,
+        "ogp:Blind",
+        "Screen",
+        "DynamicScreen",
+        {"open": 0, "close": 0, "stop": 0, "setClosure": 1, "goToAlias": 1},
+        [
+            _STATUS,
+            ("core:ClosureState", T_INT, 0),
+            ("core:OpenClosedState", T_STRING, "open"),
+            (MEMORIZED, T_INT, 30),
+        ],
+    )
+
+
+def cyclic_gate(url: str, label: str) -> dict[str, Any]:
+    """Build a gate opener with one start/stop/reverse command, without state."""
+    return device(
+        url,
+        label,
+        "io:CyclicSlidingGateOpenerIOComponent",
+        "Gate",
+        "CyclicSlidingGateOpener",
+        {"cycle": 0, "identify": 0},
+        [],
+    )
+
+
+def smoke_sensor(url: str, label: str) -> dict[str, Any]:
+    """Build an IO smoke detector whose alarm can be tested."""
+    return device(
+        url,
+        label,
+        "io:SomfySmokeIOSystemSensor",
+        "SmokeSensor",
+        "SmokeSensor",
+        {"checkEventTrigger": 1},
+        [_STATUS, ("core:SmokeState", T_STRING, "notDetected")],
+        sensor=True,
+        discrete={"core:SmokeState": ["detected", "notDetected"]},
+    )
+
+
+def indoor_siren(url: str, label: str) -> dict[str, Any]:
+    """Build a siren with bells and a memorised volume."""
+    return device(
+        url,
+        label,
+        "io:SomfyIndoorSimpleSirenIOComponent",
+        "Siren",
+        "IOSiren",
+        {
+            "bip": 0,
+            "dingDong": 0,
+            "fastBipSequence": 0,
+            "ring": 0,
+            "off": 0,
+            "setMemorizedSimpleVolume": 1,
+            **_IDENTIFY,
+        },
+        [_STATUS, ("io:MemorizedSimpleVolumeState", T_STRING, "standard")],
+        discrete={"io:MemorizedSimpleVolumeState": ["highest", "standard"]},
+    )
+
+
+def alarm_controller(url: str, label: str) -> dict[str, Any]:
+    """Build an IO alarm with zones A, B and C."""
+    return device(
+        url,
+        label,
+        "io:AlarmIOComponent",
+        "Alarm",
+        "StatefulAlarmController",
+        {"alarmOn": 0, "alarmOff": 0, "alarmZoneOn": 1, **_IDENTIFY},
+        [_STATUS, (ACTIVE_ZONES, T_STRING, "")],
+    )
+
+
+def heating_interface(url: str, label: str) -> dict[str, Any]:
+    """Build a Somfy heating interface: heating or cooling, three setpoints."""
+    return device(
+        url,
+        label,
+        "ovp:SomfyHeatingTemperatureInterfaceOGPComponent",
+        "HeatingSystem",
+        "SomfyHeatingTemperatureInterface",
+        {
+            "setOperatingMode": 1,
+            "setEcoTemperature": 1,
+            "setComfortTemperature": 1,
+            "setSecuredPositionTemperature": 1,
+        },
+        [
+            _STATUS,
+            (HEATING_INTERFACE_MODE, T_STRING, "heating"),
+            ("core:EcoRoomTemperatureState", T_FLOAT, 17.0),
+            ("core:ComfortRoomTemperatureState", T_FLOAT, 20.0),
+            ("core:SecuredPositionTemperatureState", T_FLOAT, 7.0),
+        ],
+        discrete={HEATING_INTERFACE_MODE: ["cooling", "heating"]},
+    )
+
+
+def towel_dryer(url: str, label: str) -> dict[str, Any]:
+    """Build an Atlantic towel dryer: setpoints, boost and drying durations."""
+    return device(
+        url,
+        label,
+        "io:AtlanticElectricalTowelDryerIOComponent",
+        "HeatingSystem",
+        "AtlanticElectricalTowelDryer",
+        {
+            "setComfortTemperature": 1,
+            "setEcoTemperature": 1,
+            "setTowelDryerBoostModeDuration": 1,
+            "setDryingDuration": 1,
+            "setTowelDryerOperatingMode": 1,
+            "setTowelDryerTemporaryState": 1,
+            **_IDENTIFY,
+        },
+        [
+            _STATUS,
+            (OPERATING_MODE, T_STRING, "external"),
+            ("io:TowelDryerTemporaryStateState", T_STRING, "permanentHeating"),
+            ("core:ComfortRoomTemperatureState", T_FLOAT, 21.0),
+            ("core:EcoRoomTemperatureState", T_FLOAT, 18.0),
+            ("io:BoostDurationUserParameterState", T_INT, 5),
+            ("io:BoostDurationMaxState", T_INT, 45),
+            ("io:DryingDurationUserParameterState", T_INT, 30),
+            ("io:DryingDurationMaxState", T_INT, 90),
+        ],
+        discrete={
+            OPERATING_MODE: ["auto", "external", "internal", "standby"],
+            "io:TowelDryerTemporaryStateState": ["boost", "drying", "permanentHeating"],
+        },
+        manufacturer="Atlantic",
+    )
+
+
+def water_heater(url: str, label: str) -> dict[str, Any]:
+    """Build an Atlantic water heater: boost and away durations, showers, target."""
+    return device(
+        url,
+        label,
+        "io:AtlanticDomesticHotWaterProductionV2IOComponent",
+        "WaterHeatingSystem",
+        "DomesticHotWaterProduction",
+        {
+            "setBoostModeDuration": 1,
+            "setCurrentOperatingMode": 1,
+            "refreshBoostModeDuration": 0,
+            "setAwayModeDuration": 1,
+            "setExpectedNumberOfShower": 1,
+            "setTargetDHWTemperature": 1,
+            **_IDENTIFY,
+        },
+        [
+            _STATUS,
+            (OPERATING_MODE, T_OBJECT, {"relaunch": "off", "absence": "off"}),
+            ("core:BoostModeDurationState", T_INT, 0),
+            ("io:AwayModeDurationState", T_STRING, "0"),
+            ("core:ExpectedNumberOfShowerState", T_INT, 3),
+            ("core:MinimalShowerManualModeState", T_INT, 2),
+            ("core:MaximalShowerManualModeState", T_INT, 5),
+            ("core:TargetDHWTemperatureState", T_FLOAT, 55.0),
+            ("core:MinimalTemperatureManualModeState", T_FLOAT, 50.0),
+            ("core:MaximalTemperatureManualModeState", T_FLOAT, 62.0),
+        ],
+        manufacturer="Atlantic",
+    )
+
+
+def terrace_heater(url: str, label: str) -> dict[str, Any]:
+    """Build a dimmable terrace heater (level 100 is off, 0 full power)."""
+    return device(
+        url,
+        label,
+        "io:DimmerExteriorHeatingIOComponent",
+        "ExteriorHeatingSystem",
+        "DimmerExteriorHeating",
+        {"setLevel": 1, "on": 0, "off": 0},
+        [_STATUS, ("core:LevelState", T_INT, 100)],
+    )
+
+
+def controls_house(gateway_id: str = DEFAULT_GATEWAY_ID) -> dict[str, Any]:
+    """Build a house of every device kind that has buttons, numbers or selects."""
+    gw = gateway_id
+    return setup(
+        gateway_id,
+        [
+            roller_shutter(f"io://{gw}/1001", "Kitchen shutter", 100),
+            pedestrian_gate(f"io://{gw}/6001", "Front gate"),
+            partial_garage_door(f"io://{gw}/6002", "Garage door"),
+            cyclic_gate(f"io://{gw}/6003", "Back gate"),
+            dimmer_light(f"io://{gw}/6101", "Hall light"),
+            rts_dimmer(f"rts://{gw}/16006102", "Porch dimmer"),
+            dynamic_screen(f"ogp://{gw}/6201", "Studio screen"),
+            smoke_sensor(f"io://{gw}/6301", "Smoke detector"),
+            indoor_siren(f"io://{gw}/6302", "Siren"),
+            alarm_controller(f"io://{gw}/6303", "Alarm"),
+            heating_interface(f"ovp://{gw}/6401", "Heating interface"),
+            towel_dryer(f"io://{gw}/6402#1", "Towel dryer"),
+            water_heater(f"io://{gw}/6403#1", "Water heater"),
+            terrace_heater(f"io://{gw}/6404", "Terrace heater"),
+        ],
+    )
