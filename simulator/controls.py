@@ -314,10 +314,14 @@ def towel_dryer(url: str, label: str) -> dict[str, Any]:
             "setEcoTemperature": 1,
             "setTowelDryerBoostModeDuration": 1,
             "setDryingDuration": 1,
+            "setTowelDryerOperatingMode": 1,
+            "setTowelDryerTemporaryState": 1,
             **_IDENTIFY,
         },
         [
             _STATUS,
+            (OPERATING_MODE, T_STRING, "external"),
+            ("io:TowelDryerTemporaryStateState", T_STRING, "permanentHeating"),
             ("core:ComfortRoomTemperatureState", T_FLOAT, 21.0),
             ("core:EcoRoomTemperatureState", T_FLOAT, 18.0),
             ("io:BoostDurationUserParameterState", T_INT, 5),
@@ -325,6 +329,10 @@ def towel_dryer(url: str, label: str) -> dict[str, Any]:
             ("io:DryingDurationUserParameterState", T_INT, 30),
             ("io:DryingDurationMaxState", T_INT, 90),
         ],
+        discrete={
+            OPERATING_MODE: ["auto", "external", "internal", "standby"],
+            "io:TowelDryerTemporaryStateState": ["boost", "drying", "permanentHeating"],
+        },
         manufacturer="Atlantic",
     )
 

@@ -15,6 +15,7 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.overkiz_batch import scenarios
 from custom_components.overkiz_batch.const import (
     CONF_GATEWAY_ID,
     CONF_QUEUE_DELAY,
@@ -131,8 +132,8 @@ class FakeSleep:
         self.waits.append(seconds)
 
 
-def no_waits(coordinator: OverkizBatchCoordinator) -> FakeSleep:
-    coordinator.scenarios.sleep = sleep = FakeSleep()
+def no_waits(monkeypatch: pytest.MonkeyPatch) -> FakeSleep:
+    monkeypatch.setattr(scenarios, "sleep", sleep := FakeSleep())
     return sleep
 
 
@@ -158,7 +159,7 @@ async def test_a_lost_answer_does_not_run_it_twice(
 ) -> None:
     """Found by what the gateway reports for the scenario; sent again only if absent."""
     sim, coordinator = await start(hass, make_sim, monkeypatch, speed=1)
-    no_waits(coordinator)
+    no_waits(monkeypatch)
     await activate(hass, SCENE_CLOSE_ALL)  # an earlier run: not taken for this one
     sim.drop("exec/{oid}", after=after)
     await activate(hass, SCENE_CLOSE_ALL)
@@ -177,7 +178,7 @@ async def test_an_answer_lost_after_the_scenario_ended_is_found_in_history(
     sim, coordinator = await start(
         hass, make_sim, monkeypatch, travel_time=0, command_delay=0
     )
-    sleep = no_waits(coordinator)
+    sleep = no_waits(monkeypatch)
     sim.drop("exec/{oid}", after=True)
     await activate(hass, SCENE_CLOSE_ALL)
 

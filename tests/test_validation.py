@@ -9,10 +9,11 @@ from typing import Any
 
 from homeassistant.components.cover import DOMAIN as COVER_DOMAIN, SERVICE_CLOSE_COVER
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from pyoverkiz.models import Command, Device
 import pytest
 
+from custom_components.overkiz_batch import commands, jobs
 from custom_components.overkiz_batch.const import (
     CONF_QUEUE_DELAY,
     DOMAIN,
@@ -104,3 +105,35 @@ async def test_one_bad_command_leaves_its_batch_mates_alone(
     for url in urls[:5]:
         assert sim.stats.device_commands[url] == [("close", [])]
     assert urls[5] not in sim.stats.device_commands
+
+
+@pytest.mark.usefixtures("socket_enabled")
+async def test_raw_commands_are_rate_limited_per_gateway(
+    hass: HomeAssistant,
+    sim: GatewaySimulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A runaway automation cannot hammer the gateway with execute_command."""
+    now = 1000.0
+    monkeypatch.setattr(jobs, "_now", lambda: now)
+    await setup_entry(hass, sim, monkeypatch)
+    url = f"io://{sim.gateway_id}/1001"
+
+    async def execute() -> None:
+        await hass.services.async_call(
+            DOMAIN,
+            SERVICE_EXECUTE_COMMAND,
+            {"device_url": url, "command": "setClosure", "parameters": [50]},
+            blocking=True,
+        )
+
+    for _ in range(commands.RAW_COMMANDS_MAX):
+        await execute()
+    with pytest.raises(HomeAssistantError) as err:
+        await execute()
+    assert err.value.translation_key == "too_many_commands"
+    assert sim.stats.calls["exec/apply"] == commands.RAW_COMMANDS_MAX
+
+    now += commands.RAW_COMMANDS_PERIOD.total_seconds()
+    await execute()  # the period slid on
+    assert sim.stats.calls["exec/apply"] == commands.RAW_COMMANDS_MAX + 1

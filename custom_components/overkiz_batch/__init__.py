@@ -91,7 +91,7 @@ async def async_setup_entry(
         if entry.data != set_up_with:
             hass.config_entries.async_schedule_reload(entry.entry_id)
         else:
-            entry.runtime_data.async_apply_options()
+            entry.runtime_data.commands.async_apply_options()
 
     entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
     async_check_coexistence(hass)

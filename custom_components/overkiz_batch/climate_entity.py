@@ -26,6 +26,7 @@ class OverkizBatchClimate(OverkizBatchEntity, ClimateEntity):
     """An Overkiz heater or valve, driven by its description."""
 
     entity_description: OverkizClimateDescription
+    _part_named_by_label = True  # a heat pump's zones
     _attr_temperature_unit = UnitOfTemperature.CELSIUS
 
     def __init__(
@@ -36,9 +37,6 @@ class OverkizBatchClimate(OverkizBatchEntity, ClimateEntity):
     ) -> None:
         """Offer the modes, presets and setpoint the description and device have."""
         super().__init__(coordinator, device_url, description)
-        if "name" not in (self._attr_device_info or {}):
-            # A further part of a device (a heat pump zone): named by its own label.
-            self._attr_name = self.device.label
         desc = description
         if desc.fixed_hvac_mode is not None:
             self._attr_hvac_modes = [desc.fixed_hvac_mode]

@@ -9,7 +9,7 @@ as one execution.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -18,6 +18,10 @@ from pyoverkiz.models import Action, Command
 
 from .action_queue import ActionQueue, ActionQueueSettings, Executor
 from .const import (
+    ATTR_COMMAND,
+    ATTR_DEVICE_URL,
+    ATTR_EXEC_ID,
+    ATTR_FAILURE_TYPE,
     BUSY_MODE_REJECT,
     CONF_ADAPTIVE_SENDING,
     CONF_BUSY_MODE,
@@ -28,11 +32,12 @@ from .const import (
     DEFAULT_MAX_ACTIONS,
     DEFAULT_QUEUE_DELAY,
     DOMAIN,
+    EVENT_EXECUTION_FAILED,
     IDENTIFY_COMMANDS,
     STOP_COMMANDS,
 )
-from .errors import AUTH_ERRORS, command_error
-from .jobs import Job, JobConcurrency
+from .errors import AUTH_ERRORS, TooManyCommandsError, command_error
+from .jobs import Job, JobConcurrency, JobGroup, JobThrottle
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -41,7 +46,11 @@ if TYPE_CHECKING:
 
     from .executions import ExecutionEnd, ExecutionTracker, TrackedExecution
 
-type EndedCallback = Callable[[TrackedExecution, ExecutionEnd], None]
+
+# Raw commands (execute_command) one gateway takes in a sliding period: enough
+# for a scene of every device, not for a runaway automation.
+RAW_COMMANDS_MAX = 60
+RAW_COMMANDS_PERIOD = timedelta(seconds=10)
 
 
 def queue_settings(options: Mapping[str, Any]) -> ActionQueueSettings:
@@ -74,15 +83,15 @@ class GatewayCommands:
         executions: ExecutionTracker,
         *,
         on_started: CALLBACK_TYPE,
-        on_ended: EndedCallback,
+        job_group: JobGroup,
     ) -> None:
-        """Send with ``executor``; tell ``on_started``/``on_ended`` about executions."""
+        """Send with ``executor``; tell ``on_started`` when an execution starts."""
         self._hass = hass
         self._entry = entry
         self.executions = executions
         self._on_started = on_started
-        self._on_ended = on_ended
         self._pending_listeners: list[CALLBACK_TYPE] = []
+        self.job_group = job_group  # the gateway's: raw commands rate limited
         self._guards: dict[str, _DeviceGuard] = {}
         self.queue = ActionQueue(
             executor,
@@ -140,6 +149,27 @@ class GatewayCommands:
         except Exception as err:
             raise self.command_error(err, names) from err
 
+    async def async_execute_raw(
+        self, device_url: str, command: Command, entity_id: str | None
+    ) -> str:
+        """Run a raw command (execute_command), rate limited per gateway."""
+        try:
+            return await self._async_execute_limited(device_url, command, entity_id)
+        except TooManyCommandsError as err:
+            raise self.command_error(err, str(command.name)) from err
+
+    @Job(
+        name="overkiz_batch_raw_command",
+        throttle=JobThrottle.GROUP_RATE_LIMIT,
+        throttle_period=RAW_COMMANDS_PERIOD,
+        throttle_max_calls=RAW_COMMANDS_MAX,
+        on_condition=TooManyCommandsError,
+    )
+    async def _async_execute_limited(
+        self, device_url: str, command: Command, entity_id: str | None
+    ) -> str:
+        return await self.async_execute(device_url, [command], entity_id=entity_id)
+
     async def _async_stop(self, action: Action, entity_id: str | None) -> str:
         """Send a stop as its own execution, right after what is queued already.
 
@@ -182,7 +212,7 @@ class GatewayCommands:
             exec_id, actions, label=label, entity_id=entity_id
         )
         if end is not None:
-            self._on_ended(execution, end)
+            self.async_execution_ended(execution, end)
         else:
             self._on_started()
 
@@ -192,6 +222,23 @@ class GatewayCommands:
         if isinstance(err, AUTH_ERRORS):
             self._entry.async_start_reauth(self._hass)
         return command_error(err, command)
+
+    @callback
+    def async_execution_ended(
+        self, execution: TrackedExecution, end: ExecutionEnd
+    ) -> None:
+        """Tell automations which of our commands failed (the failure event)."""
+        for command, failure in end.failures(execution):
+            self._hass.bus.async_fire(
+                EVENT_EXECUTION_FAILED,
+                {
+                    "entity_id": command.entity_id,
+                    ATTR_DEVICE_URL: command.device_url,
+                    ATTR_COMMAND: command.command,
+                    ATTR_FAILURE_TYPE: failure,
+                    ATTR_EXEC_ID: execution.exec_id,
+                },
+            )
 
     async def flush_action_queue(self) -> None:
         """Send the queued actions now and wait until the gateway took them."""

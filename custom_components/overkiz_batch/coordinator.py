@@ -1,10 +1,10 @@
 """One coordinator per gateway: poll the event listener, apply, hand over.
 
-Polls the listener (faster while one of our executions runs), applies its events
-to the devices (events.py), reads everything again when events may have been
-lost, and hands new devices to the platforms and failed commands to automations.
-Commands go through ``commands`` (commands.py), sent by the queue's executor
-(sender.py); the device registry is kept by ``devices`` (devices.py).
+Polls the listener (listener.py; faster while one of our executions runs),
+applies its events (events.py), reads everything again when events may have
+been lost, and hands new devices to the platforms. Commands go through
+``commands`` (commands.py), sent by the queue's executor (sender.py); the device
+registry is kept by ``devices`` (devices.py).
 """
 
 from __future__ import annotations
@@ -23,14 +23,9 @@ from pyoverkiz.models import Device
 from .commands import GatewayCommands
 from .const import (
     API_TYPE_LOCAL,
-    ATTR_COMMAND,
-    ATTR_DEVICE_URL,
-    ATTR_EXEC_ID,
-    ATTR_FAILURE_TYPE,
     CONF_API_TYPE,
     CONF_GATEWAY_ID,
     DOMAIN,
-    EVENT_EXECUTION_FAILED,
     EXECUTION_MAX_AGE,
     UPDATE_INTERVAL_CLOUD,
     UPDATE_INTERVAL_EXECUTING,
@@ -40,9 +35,7 @@ from .devices import GatewayDevices, own_devices
 from .errors import AUTH_ERRORS, TRANSIENT_ERRORS, error_detail, log_unexpected
 from .events import handle_event
 from .executions import (
-    ExecutionEnd,
     ExecutionTracker,
-    TrackedExecution,
     async_ended_unseen,
 )
 from .jobs import JobGroup
@@ -106,15 +99,15 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         self.data = own_devices(setup, setup.devices, self.gateway_id)
         self.devices = GatewayDevices(hass, entry, client.server_config, self.data)
         self.executions = ExecutionTracker(EXECUTION_MAX_AGE, dt_util.utcnow)
+        self.job_group = JobGroup(f"{DOMAIN}_{self.gateway_id}")
         self.commands = GatewayCommands(
             hass,
             entry,
             ExecutionSender(client, self),
             self.executions,
             on_started=self._async_poll_fast,
-            on_ended=self.async_execution_ended,
+            job_group=self.job_group,
         )
-        self.job_group = JobGroup(f"{DOMAIN}_{self.gateway_id}")
         self.scenarios = GatewayScenarios(
             self, enabled=entry.data.get(CONF_API_TYPE) != API_TYPE_LOCAL
         )
@@ -122,11 +115,6 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         self._resync = False
         self.listener = EventListener(client, entry.data)
         self._reconcile = False  # ask the gateway which executions still run
-
-    @callback
-    def async_apply_options(self) -> None:
-        """Apply the queue settings of the entry options to the next batches."""
-        self.commands.async_apply_options()
 
     @callback
     def _async_poll_fast(self) -> None:
@@ -219,7 +207,7 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
             for execution, end in await async_ended_unseen(
                 self.client, self.executions
             ):
-                self.async_execution_ended(execution, end)
+                self.commands.async_execution_ended(execution, end)
             self._reconcile = False
         self.scenarios.async_mark_stale()  # their events may be lost too
         devices = own_devices(
@@ -255,23 +243,6 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
     def request_resync(self) -> None:
         """Read every device again after this poll (the gateway changed some)."""
         self._resync = True
-
-    @callback
-    def async_execution_ended(
-        self, execution: TrackedExecution, end: ExecutionEnd
-    ) -> None:
-        """Tell automations which of our commands failed."""
-        for command, failure in end.failures(execution):
-            self.hass.bus.async_fire(
-                EVENT_EXECUTION_FAILED,
-                {
-                    "entity_id": command.entity_id,
-                    ATTR_DEVICE_URL: command.device_url,
-                    ATTR_COMMAND: command.command,
-                    ATTR_FAILURE_TYPE: failure,
-                    ATTR_EXEC_ID: execution.exec_id,
-                },
-            )
 
     # Unload.
 

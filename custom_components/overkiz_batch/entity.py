@@ -72,6 +72,8 @@ class OverkizBatchEntity(CoordinatorEntity[OverkizBatchCoordinator]):
     _attr_has_entity_name = True
     # What a device without states (RTS) was last told to do; None until then.
     _told: bool | None = None
+    # Platforms whose parts are devices of their own (a heat pump's zones).
+    _part_named_by_label = False
 
     def __init__(
         self,
@@ -90,8 +92,11 @@ class OverkizBatchEntity(CoordinatorEntity[OverkizBatchCoordinator]):
             self._attr_unique_id = f"{device_url}_{unique_id_suffix}"
         self._attr_assumed_state = not device.states
         self._attr_device_info = coordinator.devices.device_info(device)
-        if description.translation_key is None:
-            self._attr_name = None
+        if self._part_named_by_label and "name" not in self._attr_device_info:
+            # A further part of a device standing on its own: its own label.
+            self._attr_name = device.label
+        elif description.translation_key is None:
+            self._attr_name = None  # the device's main feature: the device's name
 
     @property
     def device(self) -> Device:

@@ -64,6 +64,10 @@ def lost_on_the_way(err: BaseException) -> bool:
     return isinstance(err, AnswerLostError) and err.disconnected
 
 
+class TooManyCommandsError(JobException):
+    """More raw commands than a gateway takes in a short time (a guard refused)."""
+
+
 class ExecutionOutcomeUnknownError(Exception):
     """A batch was sent, its answer lost, and whether the gateway runs it is unknown."""
 
@@ -162,6 +166,8 @@ def _command_error_key(err: Exception, command: str) -> str:
     """Sort a command's failure into the message that tells what to do."""
     if isinstance(err, ExecutionOutcomeUnknownError):
         return "outcome_unknown"
+    if isinstance(err, TooManyCommandsError):
+        return "too_many_commands"
     if isinstance(err, JobException):
         return "device_busy"
     if isinstance(err, ActionQueueClosedError):

@@ -133,7 +133,7 @@ def _execution_changed(
         ],
     )
     if (execution := coordinator.executions.update(event.exec_id, end)) is not None:
-        coordinator.async_execution_ended(execution, end)
+        coordinator.commands.async_execution_ended(execution, end)
 
 
 def _failure_type(event: ExecutionStateChangedEvent) -> str | None:

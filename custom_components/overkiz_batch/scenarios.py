@@ -10,7 +10,7 @@ label and commands, started since we sent it).
 
 from __future__ import annotations
 
-import asyncio
+from asyncio import sleep
 from collections import deque
 import logging
 import time
@@ -31,7 +31,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Iterable
+    from collections.abc import Iterable
 
     from pyoverkiz.models import Action, PersistedActionGroup
 
@@ -83,7 +83,6 @@ class GatewayScenarios:
         self._failing = False  # the last read failed
         self._listeners: list[CALLBACK_TYPE] = []
         self._recent: deque[str] = deque(maxlen=_RECENT_KEPT)
-        self.sleep: Callable[[float], Awaitable[object]] = asyncio.sleep  # tests
 
     @callback
     def async_add_listener(self, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
@@ -201,7 +200,7 @@ class GatewayScenarios:
         """Return the id of the scenario's execution started since ``since``."""
         exec_id = await self._async_find_running(scenario, since, known)
         if exec_id is None and lost_on_the_way(err):
-            await self.sleep(RECHECK_DELAY)  # it may register a moment later
+            await sleep(RECHECK_DELAY)  # it may register a moment later
             exec_id = await self._async_find_running(scenario, since, known)
         if exec_id is not None:
             return exec_id

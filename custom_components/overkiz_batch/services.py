@@ -147,7 +147,7 @@ async def _async_execute_command(call: ServiceCall) -> ServiceResponse:
         runs.append((url, coordinator, entity_id))
     exec_ids = await asyncio.gather(
         *(
-            coordinator.commands.async_execute(url, [command], entity_id=entity_id)
+            coordinator.commands.async_execute_raw(url, command, entity_id)
             for url, coordinator, entity_id in runs
         )
     )

@@ -51,6 +51,7 @@ class OverkizBatchWaterHeater(OverkizBatchEntity, WaterHeaterEntity):
     """An Overkiz water heater, driven by its description."""
 
     entity_description: OverkizWaterHeaterDescription
+    _part_named_by_label = True  # a heat pump's hot water
     _attr_temperature_unit = UnitOfTemperature.CELSIUS
 
     def __init__(
@@ -61,9 +62,6 @@ class OverkizBatchWaterHeater(OverkizBatchEntity, WaterHeaterEntity):
     ) -> None:
         """Offer the operations, absence and setpoint the device has."""
         super().__init__(coordinator, device_url, description)
-        if "name" not in (self._attr_device_info or {}):
-            # A further part of a device (a heat pump's hot water): its label.
-            self._attr_name = self.device.label
         self._attr_operation_list = description.operations_fn(self.device)
         features = Feature.TARGET_TEMPERATURE
         if self._attr_operation_list:
