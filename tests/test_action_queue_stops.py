@@ -18,6 +18,7 @@ import pytest
 from custom_components.overkiz_batch.action_queue import (
     LATE_ANSWER,
     ActionQueue,
+    NotTakenError,
     refused_as_invalid,
 )
 
@@ -160,6 +161,45 @@ async def test_an_overtaken_batch_is_never_sent_again(
         await close
     await fake_time.advance(60)
     assert len(gateway.calls) == 2
+
+
+def not_taken() -> NotTakenError:
+    """What the executor raises when the request never reached the gateway."""
+    try:
+        raise NotTakenError("lost on the way") from ConnectionResetError("dropped")
+    except NotTakenError as err:
+        return err
+
+
+async def test_a_batch_the_gateway_never_got_is_sent_again_at_once(
+    make_queue: Callable[..., ActionQueue], gateway: FakeGateway, fake_time: FakeTime
+) -> None:
+    queue = make_queue(delay=0)
+    gateway.errors.append(not_taken())
+    close = asyncio.create_task(queue.add([act(DEV[1], "close")]))
+    assert await close == "exec-2"
+    assert len(gateway.calls) == 2
+    assert queue.stats.retries == 1
+
+
+async def test_a_batch_never_got_but_overtaken_by_a_stop_is_not_sent_again(
+    make_queue: Callable[..., ActionQueue], gateway: FakeGateway, fake_time: FakeTime
+) -> None:
+    """The stop went first: the close sent now would run after it and undo it."""
+    queue = make_queue(delay=0)
+    hung = asyncio.Event()
+    gateway.holds.append(hung)
+    close = asyncio.create_task(queue.add([act(DEV[1], "close")]))
+    await turns()
+    stop = asyncio.create_task(queue.add([act(DEV[1], "stop")], alone=True))
+    await fake_time.advance(LATE_ANSWER)
+    assert await stop == "exec-2"
+    gateway.errors.append(not_taken())  # the close's answer: it never got there
+    hung.set()
+    with pytest.raises(ConnectionResetError):  # its cause: nothing ran
+        await close
+    await fake_time.advance(60)
+    assert gateway.batches() == [[(DEV[1], ["close"])], [(DEV[1], ["stop"])]]
 
 
 async def test_a_hung_batchs_callers_get_its_error_without_a_resend(

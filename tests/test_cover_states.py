@@ -43,11 +43,16 @@ def state(hass: HomeAssistant, entity_id: str) -> str:
 
 
 async def until(gw: Gateway, done: Callable[[], bool]) -> None:
-    """Poll the gateway's events until ``done`` (for about two seconds at most)."""
+    """Poll the gateway's events until ``done`` (for about two seconds at most).
+
+    ``done`` looks at the simulator, so one more poll once it holds brings what
+    led there to Home Assistant.
+    """
     for _ in range(100):
-        await gw.poll()
         if done():
+            await gw.poll()
             return
+        await gw.poll()
         await asyncio.sleep(0.02)
     raise AssertionError("not reached")
 

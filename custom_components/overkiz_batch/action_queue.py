@@ -41,7 +41,14 @@ import random
 import time
 from typing import TYPE_CHECKING
 
-from .queue_batch import BACK_PRESSURE_ERRORS, Batch, Part, Send, refused_as_invalid
+from .queue_batch import (
+    BACK_PRESSURE_ERRORS,
+    Batch,
+    NotTakenError,
+    Part,
+    Send,
+    refused_as_invalid,
+)
 from .queue_sender import (
     LATE_ANSWER,
     ActionQueueClosedError,
@@ -64,6 +71,7 @@ __all__ = [
     "ActionQueueSettings",
     "ActionQueueStats",
     "Executor",
+    "NotTakenError",
     "refused_as_invalid",
 ]
 

@@ -33,6 +33,15 @@ BACK_PRESSURE_ERRORS: tuple[type[Exception], ...] = (
     TooManyConcurrentRequestsError,
 )
 
+
+class NotTakenError(Exception):
+    """The gateway certainly did not take a batch: its request was lost on the way.
+
+    An executor raises it rather than sending the batch again itself, so that the
+    queue, which knows whether a stop overtook the batch meanwhile, decides.
+    """
+
+
 # The gateway checks a whole action group before it runs any of it; these answers
 # say the group is invalid (a device it does not know, a command a device lacks,
 # bad parameters), so nothing of it ran and its callers' parts can be sent apart.

@@ -5,7 +5,9 @@ answered. Only when an answer is late (``LATE_ANSWER``) may later batches go
 without waiting: an ``alone`` batch always (a stop never waits behind an
 unanswered execution), others when they share no device with what is in flight.
 A late batch overtaken on a shared device is never sent again (its callers get
-the error): resending it would undo the stop. Back pressure is retried with
+the error): resending it would undo the stop. A batch whose request never
+reached the gateway (NotTakenError) is sent again at once unless so overtaken.
+Back pressure is retried with
 backoff until the batch's deadline; a group the gateway refused as invalid did
 not run, so its callers are split in two halves, sent again in order, down to
 the caller whose command is bad. No other error is ever resent.
@@ -19,7 +21,7 @@ from collections.abc import Awaitable, Callable
 import math
 from typing import TYPE_CHECKING, Protocol
 
-from .queue_batch import BACK_PRESSURE_ERRORS, Batch, refused_as_invalid
+from .queue_batch import BACK_PRESSURE_ERRORS, Batch, NotTakenError, refused_as_invalid
 
 if TYPE_CHECKING:
     from pyoverkiz.models import Action
@@ -200,6 +202,13 @@ class BatchSender:
                 self._stats.retries += 1
                 await self._sleep(min(self._backoff(attempt), remaining))
                 attempt += 1
+            except NotTakenError as err:
+                batch.asked_at = None
+                if batch.overtaken or self._clock() >= deadline:
+                    cause = err.__cause__
+                    self._fail(batch, cause if isinstance(cause, Exception) else err)
+                    return
+                self._stats.retries += 1
             except Exception as err:  # every error reaches the callers
                 batch.asked_at = None
                 if (

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from pyoverkiz.exceptions import BaseOverkizError
 
+from .action_queue import NotTakenError
 from .const import EXECUTION_LABEL
 from .errors import (
     NOT_SENT_ERRORS,
@@ -60,16 +61,18 @@ class ExecutionSender:
     async def __call__(self, actions: list[Action], label: str | None) -> str:
         """Send a batch; return its execution id.
 
-        Raises the failure when the gateway certainly did not take it, and
+        Raises NotTakenError when its request certainly never reached the
+        gateway, the gateway's failure when it refused it, and
         ExecutionOutcomeUnknownError when whether it did cannot be known.
         """
         own_requests()
         tagged = f"{label or EXECUTION_LABEL} #{secrets.token_hex(4)}"
         try:
             return await self._async_apply(actions, tagged)
-        except AnswerLostError:  # lost on its way: certainly not taken
-            _LOGGER.debug("Batch %s lost on the way, sending it again", tagged)
-        return await self._async_apply(actions, tagged)
+        except AnswerLostError as err:  # lost on its way: certainly not taken
+            # The queue sends it again, unless a stop overtook it meanwhile.
+            _LOGGER.debug("Batch %s lost on the way", tagged)
+            raise NotTakenError(str(err)) from err
 
     async def _async_apply(self, actions: list[Action], tagged: str) -> str:
         """Send a batch; after a failure that leaves it unclear, ask the gateway."""
