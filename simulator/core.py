@@ -3,16 +3,16 @@
 Time: every delay is in simulated seconds, run at ``speed`` times loop time.
 ``settle()`` switches the clock to "fast", so every pending wait returns at once and
 every movement jumps to its target; tests use it instead of sleeping.
+
+Records live in ``records``, listeners in ``listeners``, the API's views of
+executions in ``views``; ``Stats`` and ``java_numbers`` are re-exported here.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import Counter, deque
-from dataclasses import dataclass, field
-import json
+from collections import deque
 import logging
-import math
 import random
 import time
 from typing import Any
@@ -20,123 +20,27 @@ import uuid
 
 from .devices import MOVING, TARGET_CLOSURE, Change, Move, SimDevice, Stop
 from .errors import api_error
+from .listeners import ListenerHub
 from .models import make_device
+from .records import (
+    FAILURE_CODES,
+    TERMINAL,
+    ActionRun,
+    Clock,
+    Execution,
+    Listener,
+    Stats,
+    _failure,
+)
+from .views import ExecutionViews
+from .wire import _as_text, _type_of, java_numbers
 
-TERMINAL = ("COMPLETED", "FAILED")
-FAILURE_CODES = {
-    "CMDCANCELLED": 106,
-    "NON_EXECUTING": 11,
-    "ERROR_WHILE_EXECUTING": 12,
-    "ACTUATORNOANSWER": 102,
-}
+__all__ = ["GatewayCore", "Stats", "java_numbers"]
+
 _LOGGER = logging.getLogger(__name__)
 
 
-@dataclass
-class Stats:
-    """What the gateway saw: calls, executions, and the commands each device ran.
-
-    ``device_commands`` lists, per device, every command in the order the device
-    started it; a command interrupted by a newer one counts (the device got it), one
-    cancelled before it started does not.
-    """
-
-    calls: Counter[str] = field(default_factory=Counter)
-    executions_accepted: int = 0
-    executions_rejected: int = 0
-    device_commands: dict[str, list[tuple[str, list[Any]]]] = field(
-        default_factory=dict
-    )
-
-    def reset(self) -> None:
-        """Forget everything counted so far."""
-        self.calls.clear()
-        self.executions_accepted = 0
-        self.executions_rejected = 0
-        self.device_commands.clear()
-
-
-class Clock:
-    """Simulated time: ``speed`` times loop time, or instant while settling."""
-
-    def __init__(self, speed: float) -> None:
-        if speed <= 0:
-            raise ValueError("speed must be > 0")
-        self.speed = speed
-        self.fast = False
-        self._fast_event = asyncio.Event()
-
-    def elapsed(self, since: float) -> float:
-        """Return the simulated seconds since loop time ``since``."""
-        return (asyncio.get_running_loop().time() - since) * self.speed
-
-    async def sleep(self, seconds: float) -> None:
-        """Wait ``seconds`` of simulated time, or not at all once settling."""
-        if self.fast or seconds <= 0:
-            await asyncio.sleep(0)
-            return
-        try:
-            async with asyncio.timeout(seconds / self.speed):
-                await self._fast_event.wait()
-        except TimeoutError:
-            pass
-
-    def set_fast(self, fast: bool) -> None:
-        """Enter or leave settling."""
-        self.fast = fast
-        if fast:
-            self._fast_event.set()
-        else:
-            self._fast_event.clear()
-
-
-@dataclass
-class Listener:
-    """An event listener: a buffer and the time of its last fetch."""
-
-    id: str
-    owner: str
-    last_fetch: float
-    fetched_at: float | None = None
-    events: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=10000))
-
-
-@dataclass
-class ActionRun:
-    """One action of an execution, running on one device."""
-
-    device: SimDevice
-    commands: list[tuple[str, list[Any]]]
-    task: asyncio.Task[None] | None = None
-    cancel_reason: str | None = None
-    rank: int = 0
-    failed: list[dict[str, Any]] = field(default_factory=list)
-
-
-@dataclass
-class Execution:
-    """An accepted action group and where it stands."""
-
-    id: str
-    label: str
-    owner: str
-    body: dict[str, Any]
-    gateways: set[str]
-    start_ms: int
-    state: str = "INITIALIZED"
-    actions: list[ActionRun] = field(default_factory=list)
-    task: asyncio.Task[None] | None = None
-    cancel_reason: str | None = None
-    sub_type: str = "MANUAL_CONTROL"  # ACTION_GROUP: a stored scenario (exec/{oid})
-    metadata: str | None = None
-
-    @property
-    def failed_commands(self) -> list[dict[str, Any]]:
-        """Commands that failed, in the shape of ExecutionStateChangedEvent."""
-        return [item for action in self.actions for item in action.failed]
-
-
-class GatewayCore:
+class GatewayCore(ListenerHub, ExecutionViews):
     """A gateway's behaviour: what exec/apply, events and the rest do."""
 
     def __init__(
@@ -188,84 +92,6 @@ class GatewayCore:
     @staticmethod
     def _now() -> float:
         return asyncio.get_running_loop().time()
-
-    # -- events ----------------------------------------------------------------------
-
-    def emit(self, event: dict[str, Any]) -> None:
-        """Queue an event on every live listener."""
-        if not self.listeners:
-            return
-        if self.cloud:
-            event = {
-                "timestamp": int(time.time() * 1000),
-                "setupOID": self.setup_oid,
-                **event,
-            }
-        now = self._now()
-        for listener_id, listener in list(self.listeners.items()):
-            if now - listener.last_fetch > self.listener_timeout:
-                del self.listeners[listener_id]
-            else:
-                listener.events.append(event)
-
-    def emit_states(self, device: SimDevice, changed: list[dict[str, Any]]) -> None:
-        """Emit a DeviceStateChangedEvent for the states that changed, if any."""
-        if not changed:
-            return
-        if self.cloud:
-            changed = [dict(state, value=_as_text(state["value"])) for state in changed]
-        self.emit(
-            {
-                "name": "DeviceStateChangedEvent",
-                "deviceURL": device.url,
-                "deviceStates": changed,
-            }
-        )
-
-    def register_listener(self, owner: str) -> str:
-        """Register a listener; on the cloud it replaces the session's previous one."""
-        if self.cloud:
-            for listener_id, listener in list(self.listeners.items()):
-                if listener.owner == owner:
-                    del self.listeners[listener_id]
-        listener_id = self.new_id()
-        self.listeners[listener_id] = Listener(listener_id, owner, self._now())
-        return listener_id
-
-    def live_listener(self, listener_id: str) -> Listener:
-        """Return the listener, or raise the error for an unknown/expired one."""
-        listener = self.listeners.get(listener_id)
-        if listener is not None and (
-            self._now() - listener.last_fetch > self.listener_timeout
-        ):
-            del self.listeners[listener_id]
-            listener = None
-        if listener is None:
-            if self.cloud:
-                raise api_error("INVALID_EVENT_LISTENER_ID", listener=listener_id)
-            raise api_error("NO_REGISTERED_EVENT_LISTENER")
-        return listener
-
-    def fetch(self, listener_id: str) -> list[dict[str, Any]]:
-        """Hand over and forget the listener's buffered events."""
-        listener = self.live_listener(listener_id)
-        now = self._now()
-        if (
-            self.min_fetch_interval is not None
-            and listener.fetched_at is not None
-            and now - listener.fetched_at < self.min_fetch_interval
-        ):
-            raise api_error("TOO_MANY_REQUESTS")
-        listener.last_fetch = listener.fetched_at = now
-        events = list(listener.events)
-        listener.events.clear()
-        return events
-
-    def drop_listeners(self, owner: str | None = None) -> None:
-        """Forget every listener (or those of one session)."""
-        for listener_id, listener in list(self.listeners.items()):
-            if owner is None or listener.owner == owner:
-                del self.listeners[listener_id]
 
     # -- executions ---------------------------------------------------------------
 
@@ -567,133 +393,3 @@ class GatewayCore:
         await asyncio.gather(*tasks, return_exceptions=True)
         self.executions.clear()
         self._busy.clear()
-
-    # -- views --------------------------------------------------------------------
-
-    def execution_view(self, execution: Execution) -> dict[str, Any]:
-        """Render an execution as ``GET exec/current`` shows it."""
-        body = execution.body
-        return {
-            "id": execution.id,
-            "description": f"Execution : {execution.label}",
-            "owner": execution.owner,
-            "state": execution.state,
-            "startTime": execution.start_ms,
-            "executionType": "Immediate execution",
-            "executionSubType": execution.sub_type,
-            "actionGroup": {
-                "label": execution.label,
-                "shortcut": False,
-                "notificationTypeMask": 0,
-                "notificationCondition": "NEVER",
-                "actions": [
-                    {
-                        "deviceURL": action["deviceURL"],
-                        "commands": [
-                            {
-                                "type": 1,
-                                "name": command["name"],
-                                "parameters": command.get("parameters") or [],
-                            }
-                            for command in action["commands"]
-                        ],
-                    }
-                    for action in body["actions"]
-                ],
-            },
-        }
-
-    def history_view(self) -> list[dict[str, Any]]:
-        """Finished executions as ``GET history/executions`` lists them."""
-        views = []
-        for execution in self.history:
-            failed = {
-                (item["deviceURL"], item["rank"]): item["failureType"]
-                for item in execution.failed_commands
-            }
-            views.append(
-                {
-                    "id": execution.id,
-                    "eventTime": execution.start_ms,
-                    "owner": execution.owner,
-                    "source": "simulator",
-                    "endTime": execution.start_ms,
-                    "effectiveStartTime": execution.start_ms,
-                    "duration": 0,
-                    "label": execution.label,
-                    "type": "Immediate execution",
-                    "state": execution.state,
-                    "failureType": execution.cancel_reason or "NO_FAILURE",
-                    "commands": [
-                        {
-                            "deviceURL": action.device.url,
-                            "command": name,
-                            "rank": rank,
-                            "dynamic": False,
-                            "state": "FAILED"
-                            if (action.device.url, rank) in failed
-                            else execution.state,
-                            "failureType": failed.get(
-                                (action.device.url, rank), "NO_FAILURE"
-                            ),
-                            "parameters": params,
-                        }
-                        for action in execution.actions
-                        for rank, (name, params) in enumerate(action.commands)
-                    ],
-                    "executionType": "Immediate execution",
-                    "executionSubType": execution.sub_type,
-                }
-            )
-        return views
-
-
-def _failure(action: ActionRun, rank: int, reason: str) -> dict[str, Any]:
-    return {
-        "deviceURL": action.device.url,
-        "command": action.commands[rank][0],
-        "rank": rank,
-        "failureType": reason,
-    }
-
-
-def _type_of(value: Any) -> int:
-    if isinstance(value, bool):
-        return 6
-    if isinstance(value, int):
-        return 1
-    if isinstance(value, float):
-        return 2
-    if isinstance(value, dict):
-        return 11
-    if isinstance(value, list):
-        return 10
-    return 3
-
-
-def java_numbers(value: Any) -> Any:
-    """Return ``value`` with NaN and infinities as the gateway's Java writes them.
-
-    JSON has no such numbers: Jackson quotes them (``"NaN"``, ``"Infinity"``,
-    ``"-Infinity"``).
-    """
-    if isinstance(value, float) and not math.isfinite(value):
-        return (
-            "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-        )
-    if isinstance(value, dict):
-        return {key: java_numbers(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [java_numbers(item) for item in value]
-    return value
-
-
-def _as_text(value: Any) -> str:
-    """Render a state value as the cloud sends it in events: a string."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict | list):
-        return json.dumps(java_numbers(value))
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(java_numbers(value))
-    return str(value)

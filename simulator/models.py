@@ -11,7 +11,7 @@ from typing import Any
 
 from .actuators import ACTUATOR_CLASS_MODELS, ACTUATOR_MODELS
 from .climate_models import CLIMATE_MODELS
-from .controls import CONTROL_MODELS
+from .control_models import CONTROL_MODELS
 from .devices import SimDevice
 from .heating import HEATING_MODELS
 

@@ -17,8 +17,8 @@ from aiohttp import web
 
 from . import sensing
 from .auth import COOKIE
-from .core import java_numbers
 from .errors import ERRORS, ApiErrorResponse, api_error, injected_error
+from .wire import java_numbers
 
 if TYPE_CHECKING:
     from .gateway import GatewaySimulator
