@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
@@ -16,6 +17,11 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.overkiz_batch.button import (
+    IDENTIFY_PERIOD,
+    PRESSES_MAX,
+    PRESSES_PERIOD,
+)
 from custom_components.overkiz_batch.const import CONF_BUSY_MODE
 from simulator.controls import indoor_siren
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
@@ -188,6 +194,40 @@ async def test_identify_is_not_held_behind_a_busy_device(hass: HomeAssistant) ->
             ("startIdentify", []),
         ]
         assert gw.commands(SIREN)[-1] == ("ring", [])
+
+
+async def test_a_hammered_button_is_refused_beyond_its_rate(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    async with gateway(hass, Platform.BUTTON, house=HOUSE) as gw:
+        for _ in range(PRESSES_MAX):
+            await gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.siren_ding_dong")
+        with pytest.raises(HomeAssistantError) as err:
+            await gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.siren_ding_dong")
+        assert err.value.translation_key == "too_many_presses"
+        # Per button: the siren's other buttons still work.
+        await gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.siren_bip")
+        await gw.sync()
+        assert gw.commands(SIREN).count(("dingDong", [])) == PRESSES_MAX
+        # Once the period has passed, the button takes presses again.
+        freezer.tick(PRESSES_PERIOD)
+        await gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.siren_ding_dong")
+        await gw.sync()
+        assert gw.commands(SIREN).count(("dingDong", [])) == PRESSES_MAX + 1
+
+
+async def test_identify_again_while_identifying_is_skipped(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    async with gateway(hass, Platform.BUTTON, house=HOUSE) as gw:
+        for _ in range(3):
+            await gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.siren_identify")
+        await gw.sync()
+        assert gw.commands(SIREN) == [("startIdentify", [])]
+        freezer.tick(IDENTIFY_PERIOD)
+        await gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.siren_identify")
+        await gw.sync()
+        assert gw.commands(SIREN) == [("startIdentify", [])] * 2
 
 
 async def test_new_device_gets_its_buttons(

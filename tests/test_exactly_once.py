@@ -1,4 +1,4 @@
-"""A batch runs at most once: lost answers, unknown outcomes, lost events, raw errors.
+"""A batch runs at most once: lost answers, unknown outcomes, raw errors.
 
 Against the simulated gateway, whose own logs tell how often a device ran a
 command and how often exec/apply was called.
@@ -6,64 +6,22 @@ command and how often exec/apply was called.
 
 from __future__ import annotations
 
-from importlib.metadata import version
-import logging
 from typing import Any
 
 from aiohttp import ClientConnectorError
-from homeassistant.components.cover import DOMAIN as COVER_DOMAIN, SERVICE_CLOSE_COVER
-from homeassistant.core import Event, HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers.update_coordinator import UpdateFailed
+from homeassistant.core import HomeAssistant
 from pyoverkiz.exceptions import NotAuthenticatedError
-from pyoverkiz.models import Action, Command
 import pytest
 
 from custom_components.overkiz_batch import sender
 from custom_components.overkiz_batch.action_queue import BACK_PRESSURE_ERRORS
-from custom_components.overkiz_batch.const import DOMAIN, EVENT_EXECUTION_FAILED
-from custom_components.overkiz_batch.coordinator import OverkizBatchCoordinator
+from custom_components.overkiz_batch.const import DOMAIN
 from custom_components.overkiz_batch.errors import ExecutionOutcomeUnknownError
 from custom_components.overkiz_batch.sender import LOOKUP_RECHECK_DELAY
-from simulator import GatewaySimulator
-from tests.gateway_setup import (
-    SimFactory,
-    entity_ids_of,
-    poll,
-    start_gateway,
-)
+from tests.exactly_once_helpers import close, close_cover_fails, gateway_exec_ids, ran
+from tests.gateway_setup import SimFactory, start_gateway
 
 pytestmark = pytest.mark.usefixtures("socket_enabled", "no_retry_waits")
-
-
-def close(url: str) -> list[Action]:
-    return [Action(device_url=url, commands=[Command(name="close")])]
-
-
-def ran(sim: GatewaySimulator, url: str, command: str = "close") -> int:
-    """How many times the device ran ``command``, by the gateway's log."""
-    return sum(
-        1 for name, _ in sim.stats.device_commands.get(url, []) if name == command
-    )
-
-
-def gateway_exec_ids(sim: GatewaySimulator) -> set[str]:
-    """Every execution the gateway took, running or finished."""
-    return set(sim.core.executions) | {e.id for e in sim.core.history}
-
-
-async def close_cover_fails(
-    hass: HomeAssistant, coordinator: OverkizBatchCoordinator, url: str
-) -> HomeAssistantError:
-    """Close the device's cover as a user would; return the error they get."""
-    entity_id = next(
-        e for e, device in entity_ids_of(hass, COVER_DOMAIN).items() if device == url
-    )
-    with pytest.raises(HomeAssistantError) as err:
-        await hass.services.async_call(
-            COVER_DOMAIN, SERVICE_CLOSE_COVER, {"entity_id": entity_id}, blocking=True
-        )
-    return err.value
 
 
 @pytest.mark.parametrize(
@@ -288,119 +246,3 @@ async def test_unreadable_answer_is_translated_and_not_sent_again(
     assert sim.stats.calls["exec/apply"] == 1
     assert sim.stats.calls["exec/current"] == 1  # looked for before giving up
     assert ran(sim, url) == 0
-
-
-@pytest.mark.parametrize("error", ["MALFORMED_JSON", "SERVICE_UNAVAILABLE_503"])
-async def test_poll_with_an_odd_answer_fails_cleanly_and_recovers(
-    hass: HomeAssistant,
-    make_sim: SimFactory,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
-    error: str,
-) -> None:
-    """Unreadable answers (or pyoverkiz crashing on them) are an UpdateFailed."""
-    gw = await start_gateway(hass, make_sim, monkeypatch)
-    sim, coordinator, _ = gw.sim, gw.coordinator, gw.sim.device_urls[0]
-    sim.fail("events/fetch", error, count=2)
-
-    with caplog.at_level(logging.ERROR):
-        for _ in range(2):
-            await poll(hass, coordinator)
-            assert not coordinator.last_update_success
-            assert isinstance(coordinator.last_exception, UpdateFailed)
-    unexpected = [r for r in caplog.records if "Unexpected error" in r.getMessage()]
-    # pyoverkiz 2.1 crashes on an empty 503 (AttributeError), 2.3 reads it.
-    expected = error == "MALFORMED_JSON" or version("pyoverkiz").startswith("2.1.")
-    assert len(unexpected) == (1 if expected else 0)  # once, not at every poll
-    assert all(r.exc_info for r in unexpected)
-
-    await poll(hass, coordinator)
-    assert coordinator.last_update_success
-
-
-async def test_execution_that_failed_unseen_is_reported_from_history(
-    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Its end event went with an expired listener; the history tells how it ended."""
-    gw = await start_gateway(hass, make_sim, monkeypatch, speed=1, local_history=True)
-    sim, coordinator, url = gw.sim, gw.coordinator, gw.sim.device_urls[0]
-    events: list[Event] = []
-    hass.bus.async_listen(EVENT_EXECUTION_FAILED, events.append)
-
-    first = await coordinator.commands.execute_action_group(
-        close(url), entity_id="cover.x"
-    )
-    sim.expire_listener()
-    second = await coordinator.commands.execute_action_group(
-        [Action(device_url=url, commands=[Command(name="open")])]
-    )  # cancels the first
-    await poll(hass, coordinator)
-
-    assert [e.data for e in events] == [
-        {
-            "entity_id": "cover.x",
-            "device_url": url,
-            "command": "close",
-            "failure_type": "CMDCANCELLED",
-            "exec_id": first,
-        }
-    ]
-    assert first not in coordinator.executions
-    assert second in coordinator.executions  # still running: kept
-
-
-async def test_listener_replaced_by_a_login_is_unregistered(
-    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    gw = await start_gateway(hass, make_sim, monkeypatch)
-    sim, coordinator, url = gw.sim, gw.coordinator, gw.sim.device_urls[0]
-    sim.fail("exec/apply", "NOT_AUTHENTICATED")  # pyoverkiz logs in again
-
-    await coordinator.commands.execute_action_group(close(url))
-    await sim.settle()
-    await poll(hass, coordinator)
-
-    assert list(sim.core.listeners) == [coordinator.client.event_listener_id]
-    assert not coordinator.executions  # its end was not lost
-
-
-async def test_execution_ended_unseen_and_forgotten_by_the_gateway_is_dropped(
-    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """No history entry: it ended, how is unknown; no failure is reported."""
-    gw = await start_gateway(hass, make_sim, monkeypatch)
-    sim, coordinator, url = gw.sim, gw.coordinator, gw.sim.device_urls[0]
-    events: list[Event] = []
-    hass.bus.async_listen(EVENT_EXECUTION_FAILED, events.append)
-    exec_id = await coordinator.commands.execute_action_group(close(url))
-    sim.expire_listener()
-    await sim.settle()
-    sim.core.history.clear()
-    sim.fail("events/unregister", "SERVER_ERROR_500")  # the old one: left to expire
-
-    await poll(hass, coordinator)
-
-    assert coordinator.last_update_success
-    assert exec_id not in coordinator.executions
-    assert events == []
-    assert sim.stats.calls["events/unregister"] == 1
-
-
-async def test_execution_ended_unseen_on_a_gateway_without_history(
-    hass: HomeAssistant, make_sim: SimFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The local API has no history: the poll still succeeds, the end is unknown."""
-    gw = await start_gateway(hass, make_sim, monkeypatch, local_history=False)
-    sim, coordinator, url = gw.sim, gw.coordinator, gw.sim.device_urls[0]
-    events: list[Event] = []
-    hass.bus.async_listen(EVENT_EXECUTION_FAILED, events.append)
-    exec_id = await coordinator.commands.execute_action_group(close(url))
-    sim.expire_listener()
-    await sim.settle()
-
-    await poll(hass, coordinator)
-
-    assert coordinator.last_update_success
-    assert exec_id not in coordinator.executions
-    assert events == []
-    assert sim.stats.calls["history/executions"] == 1

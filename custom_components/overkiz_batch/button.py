@@ -8,6 +8,7 @@ queue like every other command.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
@@ -15,7 +16,10 @@ from homeassistant.components.button.const import ButtonDeviceClass
 from homeassistant.const import EntityCategory
 from pyoverkiz.enums import OverkizCommand, OverkizCommandParam
 
+from .commands import is_identify
 from .entity import OverkizBatchEntity, async_add_device_entities
+from .errors import translated_error
+from .jobs import Job, JobException, JobThrottle
 from .sensor import NOT_DEVICES
 
 if TYPE_CHECKING:
@@ -23,12 +27,19 @@ if TYPE_CHECKING:
 
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-    from pyoverkiz.models import Device
+    from pyoverkiz.models import Command, Device
 
     from .coordinator import OverkizBatchConfigEntry, OverkizBatchCoordinator
 
 # The guards govern concurrency, not Home Assistant's semaphore.
 PARALLEL_UPDATES = 0
+
+# Presses one button takes in a sliding period: enough to step a dimmer along,
+# not enough for a stuck automation or a hammered bell to flood the gateway.
+PRESSES_MAX = 10
+PRESSES_PERIOD = timedelta(seconds=10)
+# A second identify while the device still shows itself changes nothing: skipped.
+IDENTIFY_PERIOD = timedelta(seconds=3)
 
 # Step of a dimmer's brightness buttons (the command takes 1-127).
 BRIGHTNESS_STEP = 5
@@ -153,6 +164,32 @@ class OverkizBatchButton(OverkizBatchEntity, ButtonEntity):
         self._attr_entity_registry_enabled_default = description.enabled_fn(device)
 
     async def async_press(self) -> None:
-        """Run the command once."""
+        """Run the command once (an identify again only once the last one is over)."""
         description = self.entity_description
-        await self.async_execute(self.command(description.key, *description.args))
+        command = self.command(description.key, *description.args)
+        if is_identify([command]):
+            await self._async_identify(command)
+            return
+        try:
+            await self._async_press_limited(command)
+        except JobException as err:
+            raise translated_error(
+                "too_many_presses", command=description.key, max=PRESSES_MAX
+            ) from err
+
+    @Job(
+        name="overkiz_batch_button_identify",
+        throttle=JobThrottle.THROTTLE,
+        throttle_period=IDENTIFY_PERIOD,
+    )
+    async def _async_identify(self, command: Command) -> None:
+        await self.async_execute(command)
+
+    @Job(
+        name="overkiz_batch_button_press",
+        throttle=JobThrottle.RATE_LIMIT,
+        throttle_period=PRESSES_PERIOD,
+        throttle_max_calls=PRESSES_MAX,
+    )
+    async def _async_press_limited(self, command: Command) -> None:
+        await self.async_execute(command)

@@ -4,6 +4,20 @@ The model of Home Assistant Supervisor's job decorator (``concurrency`` and
 ``throttle``), adapted to entities: guard state lives with each decorated object
 (one entity), not with its class, and the ``GROUP_`` modes share state across the
 objects of one :class:`JobGroup` (one gateway). Pure asyncio, no Home Assistant.
+
+The one place saying where each mode is used, and why (the README points here):
+
+- REJECT / QUEUE: a command for a busy device (``commands.py`` device guard, number
+  writes), as the ``busy_mode`` option says: refused, or waits its turn.
+- THROTTLE: an identify button (``button.py``); pressed again while the device
+  still shows itself, the press is skipped: it would change nothing.
+- RATE_LIMIT: every other button (``button.py``), 10 presses per 10 s each, so a
+  hammered bell or a stuck automation cannot flood the gateway (translated error).
+- GROUP_THROTTLE: ``update_entity`` (``entity.py``), one request per gateway.
+- GROUP_RATE_LIMIT: ``execute_command`` (``commands.py``), 60 per 10 s a gateway.
+- GROUP_QUEUE, GROUP_REJECT: not used. The gateway-wide operations (flush_queue,
+  a state refresh) are already ordered by the action queue or throttled above;
+  a group lock would add nothing, and refusing one would only make users retry.
 """
 
 from __future__ import annotations

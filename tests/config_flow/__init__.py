@@ -1,0 +1,1 @@
+"""Config flow and options flow tests."""
