@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Final
+from typing import Any, Final, Self
 
 from aiohttp import (
     ClientConnectorError,
@@ -70,6 +70,14 @@ class TooManyCommandsError(JobException):
 
 class ExecutionOutcomeUnknownError(Exception):
     """A batch was sent, its answer lost, and whether the gateway runs it is unknown."""
+
+    @classmethod
+    def after_lookup(cls, err: Exception, lookup_err: Exception) -> Self:
+        """Say the answer was lost (``err``), then looking it up failed too."""
+        return cls(
+            f"{str(err) or type(err).__name__}, then"
+            f" {str(lookup_err) or type(lookup_err).__name__}"
+        )
 
 
 # The gateway refuses the credentials: only the user can fix this (reauth).

@@ -21,6 +21,7 @@ from homeassistant.exceptions import ServiceValidationError
 from pyoverkiz.enums import EventName, ExecutionSubType
 from pyoverkiz.exceptions import BaseOverkizError
 
+from .action_queue import NotTakenError
 from .const import DOMAIN
 from .errors import (
     NOT_SENT_ERRORS,
@@ -156,8 +157,9 @@ class GatewayScenarios:
     async def _async_send(self, scenario: PersistedActionGroup) -> str:
         """Ask the gateway to run the scenario; after a lost answer, look it up.
 
-        Sent again only when the connection dropped and the gateway, asked
-        twice, has no such execution running nor in its history; after a
+        NotTakenError (the queue sends it again) only when the connection
+        dropped and the gateway, asked twice, has no such execution running
+        nor in its history; after a
         timeout, that it has none yet says nothing (outcome unknown).
         """
         client = self._coordinator.client
@@ -174,16 +176,15 @@ class GatewayScenarios:
             try:
                 exec_id = await self._async_find(scenario, since, known, err)
             except Exception as lookup_err:
-                raise ExecutionOutcomeUnknownError(
-                    f"{str(err) or type(err).__name__}, then"
-                    f" {str(lookup_err) or type(lookup_err).__name__}"
+                raise ExecutionOutcomeUnknownError.after_lookup(
+                    err, lookup_err
                 ) from err
             if exec_id is not None:
                 _LOGGER.debug("Scenario %s runs as %s", scenario.oid, exec_id)
                 return exec_id
-            if lost_on_the_way(err):
-                _LOGGER.debug("Scenario %s lost on the way, again", scenario.oid)
-                return await client.execute_persisted_action_group(scenario.oid)
+            if lost_on_the_way(err):  # the queue sends it again
+                _LOGGER.debug("Scenario %s lost on the way", scenario.oid)
+                raise NotTakenError(str(err)) from err
             if isinstance(err, TimeoutError):  # it may still reach the gateway
                 raise ExecutionOutcomeUnknownError(
                     str(err) or type(err).__name__

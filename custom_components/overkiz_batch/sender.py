@@ -87,9 +87,8 @@ class ExecutionSender:
                 async with asyncio.timeout(LOOKUP_TIMEOUT):
                     exec_id = await self._async_find_execution(tagged, err, epoch)
             except Exception as lookup_err:
-                raise ExecutionOutcomeUnknownError(
-                    f"{str(err) or type(err).__name__}, then"
-                    f" {str(lookup_err) or type(lookup_err).__name__}"
+                raise ExecutionOutcomeUnknownError.after_lookup(
+                    err, lookup_err
                 ) from err
             if exec_id is not None:
                 _LOGGER.debug(
