@@ -94,6 +94,7 @@ class GatewaySimulator:
         self._requested_port = port
         self._port: int | None = None
         self._runner: web.AppRunner | None = None
+        self._server: ApiServer | None = None
 
     # -- lifecycle ----------------------------------------------------------------
 
@@ -101,8 +102,9 @@ class GatewaySimulator:
         """Listen on 127.0.0.1 (https for local, http for cloud)."""
         if self._runner is not None:
             raise RuntimeError("simulator already started")
+        self._server = ApiServer(self)
         runner = web.AppRunner(
-            ApiServer(self).app(), access_log=None, shutdown_timeout=0.5
+            self._server.app(), access_log=None, shutdown_timeout=0.5
         )
         await runner.setup()
         ssl_context = server_ssl_context() if self.mode == "local" else None
@@ -131,6 +133,8 @@ class GatewaySimulator:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        if self._server is not None:
+            await self._server.cancel_handlers()
 
     async def __aenter__(self) -> Self:
         await self.start()

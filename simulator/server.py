@@ -114,6 +114,18 @@ class ApiServer:
         self.sim = sim
         self.prefix = CLOUD_PREFIX if sim.mode == "cloud" else LOCAL_PREFIX
         self._in_flight = 0
+        self._handlers: set[asyncio.Task[Any]] = set()
+
+    async def cancel_handlers(self) -> None:
+        """Cancel requests still being answered.
+
+        aiohttp keeps answering a request whose client went away, outside the
+        connections its shutdown waits for: stopping must not leave them behind.
+        """
+        handlers = list(self._handlers)
+        for task in handlers:
+            task.cancel()
+        await asyncio.gather(*handlers, return_exceptions=True)
 
     def app(self) -> web.Application:
         """Build the application: one catch-all handler doing our own routing."""
@@ -124,6 +136,9 @@ class ApiServer:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """Route a request, applying faults, limits and auth first."""
         path = request.raw_path.split("?", 1)[0]
+        task = asyncio.current_task()
+        assert task is not None  # aiohttp runs every request in a task
+        self._handlers.add(task)
         try:
             if path.startswith(CONTROL_PREFIX):
                 return await self._control(request, path.removeprefix(CONTROL_PREFIX))
@@ -141,6 +156,8 @@ class ApiServer:
             return error.error.response()
         except _DroppedError:
             return await self._drop(request)
+        finally:
+            self._handlers.discard(task)
 
     async def _api(
         self, request: web.Request, route: Route, values: list[str]

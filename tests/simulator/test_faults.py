@@ -150,6 +150,31 @@ async def test_latency_delays_answers(local_sim: GatewaySimulator) -> None:
         assert local_sim.faults.latency == 0
 
 
+async def test_stop_ends_answers_whose_client_left() -> None:
+    """A request abandoned mid-answer is not left running after the simulator stops."""
+    sim = GatewaySimulator()
+    await sim.start()
+    sim.set_latency(30)
+    headers = {"Authorization": f"Bearer {sim.token}"}
+    async with aiohttp.ClientSession() as session:
+        request = asyncio.create_task(
+            session.get(f"{sim.base_url}setup/gateways", headers=headers, ssl=False)
+        )
+        done, _ = await asyncio.wait({request}, timeout=0.5)
+        assert not done
+        assert sim.stats.calls["setup/gateways"] == 1  # being answered
+        request.cancel()
+        await asyncio.gather(request, return_exceptions=True)
+    await sim.stop()
+
+    answering = [
+        task
+        for task in asyncio.all_tasks()
+        if "_handle_request" in repr(task.get_coro()) and not task.done()
+    ]
+    assert answering == []
+
+
 async def test_concurrent_request_limit() -> None:
     async with GatewaySimulator(max_concurrent_requests=1) as sim:
         sim.set_latency(0.05)
