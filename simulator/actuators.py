@@ -71,8 +71,36 @@ class DoorLock(SimDevice):
         return super()._changes(command, params)
 
 
+# A ring sequence's parameters, by the device definition's prototype: the
+# duration in ms, the sound pattern, its repetitions, the volume.
+_RING_DURATION = (100, 204_600)
+_RING_PATTERN = (0, 100)
+_RING_REPEATS = (0, 1022)
+_RING_VOLUMES = ("highest", "standard", "memorizedVolume")
+_RING_FOREVER = ("noRepetition", "unlimited")
+
+
+def _in(value: Any, bounds: tuple[int, int]) -> bool:
+    return isinstance(value, int) and bounds[0] <= value <= bounds[1]
+
+
 class Siren(SimDevice):
     """A siren: rings until told off (the sequence's own end is not modelled)."""
+
+    def check(self, command: str, params: list[Any]) -> None:
+        """Refuse a ring sequence outside the definition's prototype."""
+        super().check(command, params)
+        if command != "ringWithSingleSimpleSequence":
+            return
+        duration, pattern, repeats, volume = params
+        if not (_in(duration, _RING_DURATION) or duration == "defaultDuration"):
+            raise _bad(f"{command}: duration {duration!r} is not 100..204600 ms")
+        if not _in(pattern, _RING_PATTERN):
+            raise _bad(f"{command}: sound pattern {pattern!r} is not 0..100")
+        if not (_in(repeats, _RING_REPEATS) or repeats in _RING_FOREVER):
+            raise _bad(f"{command}: repetitions {repeats!r} are not 0..1022")
+        if volume not in _RING_VOLUMES:
+            raise _bad(f"{command}: unknown volume {volume!r}")
 
     def _changes(self, command: str, params: list[Any]) -> dict[str, Any]:
         if command.startswith("ring") or command == "on":

@@ -186,6 +186,8 @@ def somfy_heating_interface(base_url: str, label: str) -> list[dict[str, Any]]:
             "setComfortTemperature": 1,
             "setEcoTemperature": 1,
             "setSecuredPositionTemperature": 1,
+            "setOperatingMode": 1,
+            "identify": 0,
         },
         [
             ("core:OnOffState", T_STRING, "on"),
@@ -196,7 +198,10 @@ def somfy_heating_interface(base_url: str, label: str) -> list[dict[str, Any]]:
             ("core:EcoRoomTemperatureState", T_FLOAT, 17.0),
             ("core:SecuredPositionTemperatureState", T_FLOAT, 7.0),
         ],
-        discrete={"core:OnOffState": ["off", "on"]},
+        discrete={
+            "core:OnOffState": ["off", "on"],
+            "ovp:HeatingTemperatureInterfaceOperatingModeState": ["cooling", "heating"],
+        },
     )
     sensor = device(
         f"{base_url}#2",

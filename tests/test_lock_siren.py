@@ -17,10 +17,9 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.overkiz_batch.siren import OverkizBatchSiren
 from simulator.actuator_houses import actuators_house
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
-from tests.gateway_setup import entity_of, gateway, snapshot_entities
+from tests.gateway_setup import gateway, snapshot_entities
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -74,11 +73,26 @@ async def test_siren(hass: HomeAssistant) -> None:
         ]
 
 
-async def test_siren_duration_out_of_range(hass: HomeAssistant) -> None:
+async def test_siren_volume(hass: HomeAssistant) -> None:
+    """Loud above half, standard up to half, the memorised volume without a level."""
     async with gateway(hass, Platform.SIREN, house=actuators_house()) as gw:
-        siren = entity_of(hass, ALARM_SIREN)
-        assert isinstance(siren, OverkizBatchSiren)
+        await gw.call(SIREN, SERVICE_TURN_ON, ALARM_SIREN, volume_level=0.9)
+        await gw.call(SIREN, SERVICE_TURN_ON, ALARM_SIREN, volume_level=0.5)
+        await gw.call(SIREN, SERVICE_TURN_ON, ALARM_SIREN, duration=204)
+        await gw.sync()
+        assert [params[-1] for _, params in gw.commands(URL_SIREN)] == [
+            "highest",
+            "standard",
+            "memorizedVolume",
+        ]
+        assert gw.commands(URL_SIREN)[-1][1][0] == 204_000  # the device's longest
+
+
+@pytest.mark.parametrize("duration", [0, 205, 3600])
+async def test_siren_duration_out_of_range(hass: HomeAssistant, duration: int) -> None:
+    """Beyond the device's 204.6 s the gateway would refuse it: we say so first."""
+    async with gateway(hass, Platform.SIREN, house=actuators_house()) as gw:
         with pytest.raises(ServiceValidationError) as err:
-            await siren.async_turn_on(duration=3600)
+            await gw.call(SIREN, SERVICE_TURN_ON, ALARM_SIREN, duration=duration)
         assert err.value.translation_key == "duration_out_of_range"
         assert gw.commands(URL_SIREN) == []

@@ -6,7 +6,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.siren import SirenEntity, SirenEntityDescription
-from homeassistant.components.siren.const import ATTR_DURATION, SirenEntityFeature
+from homeassistant.components.siren.const import (
+    ATTR_DURATION,
+    ATTR_VOLUME_LEVEL,
+    SirenEntityFeature,
+)
 from pyoverkiz.enums import OverkizCommand, OverkizCommandParam, OverkizState, UIClass
 
 from .entity import OverkizBatchEntity, async_add_device_entities
@@ -26,23 +30,28 @@ if TYPE_CHECKING:
 # The guards govern concurrency, not Home Assistant's semaphore.
 PARALLEL_UPDATES = 0
 
-# How long a siren rings when no duration is given, and the longest it may.
+# How long a siren rings when no duration is given, and the longest it may
+# (the ring commands take 100 to 204,600 milliseconds).
 DEFAULT_DURATION = 120  # seconds
-MAX_DURATION = 600  # seconds
+MAX_DURATION = 204  # seconds
+
+# A volume level above this rings at the highest volume, at or below it at
+# the standard one; without a level the siren rings at its memorised volume.
+LOUD_ABOVE = 0.5
 
 
 @dataclass(frozen=True, kw_only=True)
 class OverkizSirenDescription(SirenEntityDescription):
     """Commands and state of one kind of siren.
 
-    ``ring_command`` takes the duration in milliseconds, then
-    ``ring_args`` (the sound sequence and the volume).
+    ``ring_command`` takes the duration in milliseconds, then ``ring_args``
+    (the sound pattern, 0-100, and how often it repeats), then the volume.
     """
 
     name: str | UndefinedType | None = None  # the device's main feature
     ring_command: str = OverkizCommand.RING_WITH_SINGLE_SIMPLE_SEQUENCE
-    # 75: 90 s of beeps then 30 s of silence; 2: played three times.
-    ring_args: tuple[Any, ...] = (75, 2, OverkizCommandParam.MEMORIZED_VOLUME)
+    # The pattern and repetitions the vendor's app sends for an intrusion.
+    ring_args: tuple[Any, ...] = (75, 2)
     off_command: str = OverkizCommand.OFF
     on_off_state: str = OverkizState.CORE_ON_OFF
 
@@ -80,6 +89,7 @@ class OverkizBatchSiren(OverkizBatchEntity, SirenEntity):
         SirenEntityFeature.TURN_ON
         | SirenEntityFeature.TURN_OFF
         | SirenEntityFeature.DURATION
+        | SirenEntityFeature.VOLUME_SET
     )
 
     @property
@@ -96,9 +106,18 @@ class OverkizBatchSiren(OverkizBatchEntity, SirenEntity):
             raise validation_error(
                 "duration_out_of_range", duration=duration, max_duration=MAX_DURATION
             )
+        level = kwargs.get(ATTR_VOLUME_LEVEL)
+        if level is None:
+            volume = OverkizCommandParam.MEMORIZED_VOLUME
+        elif level > LOUD_ABOVE:
+            volume = OverkizCommandParam.HIGHEST
+        else:
+            volume = OverkizCommandParam.STANDARD
         desc = self.entity_description
         await self.async_execute(
-            self.command(desc.ring_command, round(seconds * 1000), *desc.ring_args)
+            self.command(
+                desc.ring_command, round(seconds * 1000), *desc.ring_args, volume
+            )
         )
 
     async def async_turn_off(self, **kwargs: Any) -> None:
