@@ -1,8 +1,9 @@
 """Device kinds behind buttons, numbers and selects, and their behaviour.
 
 Gates that stop at a pedestrian or partial opening, lights and screens with a
-favourite ("my") position, sirens and bells, an alarm with zones, heaters with
-setpoints and durations, a water heater whose boost takes several commands.
+favourite ("my") position, an alarm with zones, heaters with setpoints and
+durations, a water heater whose boost takes several commands; the house adds
+the sirens of ``switches`` (an RTD bell, an IO siren with a memorised volume).
 The kinds whose commands need more than the generic behaviour have models in
 ``control_models`` (chosen by widget, see ``models.py``), re-exported here.
 """
@@ -37,6 +38,7 @@ from .houses import (
     roller_shutter,
     setup,
 )
+from .switches import io_indoor_siren, rtd_siren
 
 __all__ = [
     "ACTIVE_ZONES",
@@ -184,28 +186,6 @@ def smoke_sensor(url: str, label: str) -> dict[str, Any]:
     )
 
 
-def indoor_siren(url: str, label: str) -> dict[str, Any]:
-    """Build a siren with bells and a memorised volume."""
-    return device(
-        url,
-        label,
-        "io:SomfyIndoorSimpleSirenIOComponent",
-        "Siren",
-        "IOSiren",
-        {
-            "bip": 0,
-            "dingDong": 0,
-            "fastBipSequence": 0,
-            "ring": 0,
-            "off": 0,
-            "setMemorizedSimpleVolume": 1,
-            **_IDENTIFY,
-        },
-        [_STATUS, ("io:MemorizedSimpleVolumeState", T_STRING, "standard")],
-        discrete={"io:MemorizedSimpleVolumeState": ["highest", "standard"]},
-    )
-
-
 def alarm_controller(url: str, label: str) -> dict[str, Any]:
     """Build an IO alarm with zones A, B and C."""
     return device(
@@ -340,7 +320,8 @@ def controls_house(gateway_id: str = DEFAULT_GATEWAY_ID) -> dict[str, Any]:
             rts_dimmer(f"rts://{gw}/16006102", "Porch dimmer"),
             dynamic_screen(f"ogp://{gw}/6201", "Studio screen"),
             smoke_sensor(f"io://{gw}/6301", "Smoke detector"),
-            indoor_siren(f"io://{gw}/6302", "Siren"),
+            rtd_siren(f"rtd://{gw}/6302", "Siren"),
+            io_indoor_siren(f"io://{gw}/6304", "Indoor siren"),
             alarm_controller(f"io://{gw}/6303", "Alarm"),
             heating_interface(f"ovp://{gw}/6401", "Heating interface"),
             towel_dryer(f"io://{gw}/6402#1", "Towel dryer"),

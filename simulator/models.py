@@ -14,12 +14,14 @@ from .climate_models import CLIMATE_MODELS
 from .control_models import CONTROL_MODELS
 from .devices import SimDevice
 from .heating import HEATING_MODELS
+from .switches import SWITCH_MODELS
 
 _BY_WIDGET: dict[str, type[SimDevice]] = {
     **ACTUATOR_MODELS,
     **HEATING_MODELS,
     **CLIMATE_MODELS,
     **CONTROL_MODELS,
+    **SWITCH_MODELS,
 }
 _BY_UI_CLASS: dict[str, type[SimDevice]] = {**ACTUATOR_CLASS_MODELS}
 

@@ -23,8 +23,8 @@ from custom_components.overkiz_batch.button import (
     PRESSES_PERIOD,
 )
 from custom_components.overkiz_batch.const import CONF_BUSY_MODE
-from simulator.controls import indoor_siren
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
+from simulator.switches import rtd_siren
 from tests.conftest import shared_dumps
 from tests.core_overkiz import core_enabled_unique_ids
 from tests.gateway_setup import gateway, snapshot_entities
@@ -35,7 +35,7 @@ HOUSE = "controls"
 SHUTTER = f"io://{GW}/1001"  # closed, "my" at closure 50
 LIGHT = f"io://{GW}/6101"  # off, "my" at intensity 40
 SCREEN = f"ogp://{GW}/6201"  # open, favourite (alias 1) at closure 30
-SIREN = f"io://{GW}/6302"
+SIREN = f"rtd://{GW}/6302"  # RTD: bells, no identify
 
 
 async def test_entities(
@@ -79,7 +79,7 @@ async def test_entities(
         ("button.siren_ding_dong", SIREN, ("dingDong", [])),
         ("button.siren_fast_bip_sequence", SIREN, ("fastBipSequence", [])),
         ("button.siren_ring", SIREN, ("ring", [])),
-        ("button.siren_identify", SIREN, ("startIdentify", [])),
+        ("button.hall_light_identify", LIGHT, ("startIdentify", [])),
         # No startIdentify on this device: identify is its identify button.
         ("button.kitchen_shutter_start_identifying", SHUTTER, ("identify", [])),
     ],
@@ -126,13 +126,13 @@ async def test_identify_buttons_enabled_by_default(
             )
         }
         # A device with startIdentify: that one is enabled, the others are not.
-        assert entries[f"{SIREN}-startIdentify"].disabled_by is None
+        assert entries[f"{LIGHT}-startIdentify"].disabled_by is None
         assert (
-            entries[f"{SIREN}-identify"].disabled_by
+            entries[f"{LIGHT}-identify"].disabled_by
             is er.RegistryEntryDisabler.INTEGRATION
         )
         assert (
-            entries[f"{SIREN}-stopIdentify"].disabled_by
+            entries[f"{LIGHT}-stopIdentify"].disabled_by
             is er.RegistryEntryDisabler.INTEGRATION
         )
         # Without startIdentify, identify is enabled.
@@ -156,44 +156,44 @@ async def test_reject_mode_refuses_a_press_for_a_busy_device(
     async with gateway(hass, Platform.BUTTON, house=HOUSE, **options) as gw:
         gw.sim.set_latency(0.3)  # the first press stays in flight a while
         first = hass.async_create_task(
-            gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.siren_bip")
+            gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.hall_light_my_position")
         )
         await asyncio.sleep(0.1)
         with pytest.raises(HomeAssistantError) as err:
-            await gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.siren_ring")
+            await gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.hall_light_my_position")
         assert err.value.translation_key == "device_busy"
         # Identify never waits for a busy device: it is not refused.
-        await gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.siren_identify")
+        await gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.hall_light_identify")
         await first
         await gw.sync()
-        assert sorted(gw.commands(SIREN)) == [("bip", []), ("startIdentify", [])]
+        assert sorted(gw.commands(LIGHT)) == [("my", []), ("startIdentify", [])]
 
 
 async def test_identify_is_not_held_behind_a_busy_device(hass: HomeAssistant) -> None:
     async with gateway(hass, Platform.BUTTON, house=HOUSE) as gw:
         gw.sim.set_latency(0.3)
         first = hass.async_create_task(
-            gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.siren_bip")
+            gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.hall_light_my_position")
         )
         await asyncio.sleep(0.1)
         waiting = hass.async_create_task(
-            gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.siren_ring")
+            gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.hall_light_my_position")
         )
         await asyncio.sleep(0)
-        # The ring waits for the bip to be accepted; the identify goes at once.
+        # The second "my" waits for the first to be accepted; identify goes at once.
         identify = hass.async_create_task(
-            gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.siren_identify")
+            gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.hall_light_identify")
         )
         await identify
         assert not waiting.done()
         await asyncio.gather(first, waiting)
         await gw.sync()
-        assert sorted(gw.commands(SIREN)) == [
-            ("bip", []),
-            ("ring", []),
+        assert sorted(gw.commands(LIGHT)) == [
+            ("my", []),
+            ("my", []),
             ("startIdentify", []),
         ]
-        assert gw.commands(SIREN)[-1] == ("ring", [])
+        assert gw.commands(LIGHT)[-1] == ("my", [])
 
 
 async def test_a_hammered_button_is_refused_beyond_its_rate(
@@ -221,21 +221,21 @@ async def test_identify_again_while_identifying_is_skipped(
 ) -> None:
     async with gateway(hass, Platform.BUTTON, house=HOUSE) as gw:
         for _ in range(3):
-            await gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.siren_identify")
+            await gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.hall_light_identify")
         await gw.sync()
-        assert gw.commands(SIREN) == [("startIdentify", [])]
+        assert gw.commands(LIGHT) == [("startIdentify", [])]
         freezer.tick(IDENTIFY_PERIOD)
-        await gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.siren_identify")
+        await gw.call(BUTTON_DOMAIN, SERVICE_PRESS, "button.hall_light_identify")
         await gw.sync()
-        assert gw.commands(SIREN) == [("startIdentify", [])] * 2
+        assert gw.commands(LIGHT) == [("startIdentify", [])] * 2
 
 
 async def test_new_device_gets_its_buttons(
     hass: HomeAssistant, entity_registry: er.EntityRegistry
 ) -> None:
     async with gateway(hass, Platform.BUTTON, house=HOUSE) as gw:
-        url = f"io://{GW}/6999"
-        gw.sim.add_device(indoor_siren(url, "Attic siren"))
+        url = f"rtd://{GW}/6999"
+        gw.sim.add_device(rtd_siren(url, "Attic siren"))
         await gw.poll()
         await hass.async_block_till_done()
         assert entity_registry.async_get_entity_id(

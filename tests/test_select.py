@@ -106,9 +106,9 @@ async def test_alarm_zones(hass: HomeAssistant) -> None:
     ("entity_id", "option", "device_url", "command"),
     [
         (
-            "select.siren_memorized_volume",
+            "select.indoor_siren_memorized_volume",
             "highest",
-            f"io://{GW}/6302",
+            f"io://{GW}/6304",
             ("setMemorizedSimpleVolume", ["highest"]),
         ),
         (

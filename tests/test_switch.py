@@ -1,4 +1,7 @@
-"""Switches against the simulated gateway: IO and RTS on/off, guards, real setups."""
+"""Switches against the simulated gateway: IO and RTS on/off, guards, real setups.
+
+The other switch kinds are in ``test_switch_kinds``.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ import asyncio
 import logging
 from pathlib import Path
 
+from homeassistant.components.overkiz.const import OVERKIZ_DEVICE_TO_PLATFORM
+from homeassistant.components.overkiz.switch import SUPPORTED_DEVICES
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.const import (
     ATTR_ASSUMED_STATE,
@@ -118,11 +123,20 @@ async def test_queue_mode_keeps_order(hass: HomeAssistant) -> None:
 async def test_real_setups(
     hass: HomeAssistant, dump: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """Core's switches on a real gateway's devices, read from its own tables."""
     async with gateway(hass, Platform.SWITCH, house=str(dump)) as gw:
         expected = {
-            f"{d.device_url}-OnOff"
+            f"{d.device_url}-{description.key}"
             for d in gw.coordinator.data.values()
-            if str(d.ui_class) == "OnOff"
+            if (
+                OVERKIZ_DEVICE_TO_PLATFORM.get(d.widget)
+                or OVERKIZ_DEVICE_TO_PLATFORM.get(d.ui_class)
+            )
+            is Platform.SWITCH
+            and (
+                description := SUPPORTED_DEVICES.get(d.widget)
+                or SUPPORTED_DEVICES.get(d.ui_class)
+            )
         }
         entries = er.async_entries_for_config_entry(
             er.async_get(hass), gw.entry.entry_id

@@ -1,4 +1,9 @@
-"""Switches: IO on/off plugs and receivers, RTS on/off receivers (no state)."""
+"""Switches: on/off plugs and receivers, pools, heaters, sirens and a camera shutter.
+
+Keyed by widget, then by UI class, as Home Assistant's overkiz keys them, so a
+device gets its switch here under the same unique id. Devices without states
+(RTS, RTD) show what they were last told.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.components.switch.const import SwitchDeviceClass
-from pyoverkiz.enums import OverkizCommand, OverkizCommandParam, OverkizState, UIClass
+from homeassistant.const import EntityCategory
+from pyoverkiz.enums import (
+    OverkizCommand,
+    OverkizCommandParam,
+    OverkizState,
+    UIClass,
+    UIWidget,
+)
 
 from .entity import OverkizBatchEntity, async_add_device_entities
 from .states import as_str
@@ -28,12 +40,19 @@ PARALLEL_UPDATES = 0
 
 @dataclass(frozen=True, kw_only=True)
 class OverkizSwitchDescription(SwitchEntityDescription):
-    """Commands and state of one kind of switch."""
+    """Commands and state of one kind of switch.
+
+    ``on_args``/``off_args`` follow the command's name; the switch is on while
+    ``on_off_state`` reads ``on_value`` (no state: what it was last told).
+    """
 
     name: str | UndefinedType | None = None  # the device's main feature
     on_command: str = OverkizCommand.ON
+    on_args: tuple[Any, ...] = ()
     off_command: str = OverkizCommand.OFF
+    off_args: tuple[Any, ...] = ()
     on_off_state: str | None = OverkizState.CORE_ON_OFF
+    on_value: str = OverkizCommandParam.ON
 
 
 SWITCH_DESCRIPTIONS: dict[str, OverkizSwitchDescription] = {
@@ -42,6 +61,39 @@ SWITCH_DESCRIPTIONS: dict[str, OverkizSwitchDescription] = {
         # RTS receivers have the UI class too; without states they are assumed.
         OverkizSwitchDescription(
             key=UIClass.ON_OFF, device_class=SwitchDeviceClass.OUTLET
+        ),
+        OverkizSwitchDescription(key=UIClass.SWIMMING_POOL),
+        OverkizSwitchDescription(key=UIWidget.DISCRETE_EXTERIOR_HEATING),
+        # RTS terrace heaters and RTD sirens and alarms report no state.
+        OverkizSwitchDescription(
+            key=UIWidget.STATELESS_EXTERIOR_HEATING, on_off_state=None
+        ),
+        OverkizSwitchDescription(key=UIWidget.RTD_INDOOR_SIREN, on_off_state=None),
+        OverkizSwitchDescription(key=UIWidget.RTD_OUTDOOR_SIREN, on_off_state=None),
+        OverkizSwitchDescription(
+            key=UIWidget.STATELESS_ALARM_CONTROLLER,
+            on_command=OverkizCommand.ALARM_ON,
+            off_command=OverkizCommand.ALARM_OFF,
+            on_off_state=None,
+        ),
+        # A heat pump's hot water tank: heating forced on, or left to its schedule.
+        OverkizSwitchDescription(
+            key=UIWidget.DOMESTIC_HOT_WATER_TANK,
+            on_command=OverkizCommand.SET_FORCE_HEATING,
+            on_args=(OverkizCommandParam.ON,),
+            off_command=OverkizCommand.SET_FORCE_HEATING,
+            off_args=(OverkizCommandParam.OFF,),
+            on_off_state=OverkizState.IO_FORCE_HEATING,
+        ),
+        # A Somfy Protect camera's privacy shutter: on while it is open.
+        OverkizSwitchDescription(
+            key=UIWidget.MY_FOX_SECURITY_CAMERA,
+            translation_key="camera_shutter",
+            entity_category=EntityCategory.CONFIG,
+            on_command=OverkizCommand.OPEN,
+            off_command=OverkizCommand.CLOSE,
+            on_off_state=OverkizState.MYFOX_SHUTTER_STATUS,
+            on_value=OverkizCommandParam.OPENED,
         ),
     )
 }
@@ -87,15 +139,16 @@ class OverkizBatchSwitch(OverkizBatchEntity, SwitchEntity):
         value = as_str(self.state_of(self.entity_description.on_off_state))
         if value is None:
             return self._told
-        return value == OverkizCommandParam.ON
-
-    async def _async_switch(self, command: str, on: bool) -> None:
-        await self.async_execute_told(self.command(command), on)
+        return value == self.entity_description.on_value
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Turn the device on."""
-        await self._async_switch(self.entity_description.on_command, True)
+        description = self.entity_description
+        command = self.command(description.on_command, *description.on_args)
+        await self.async_execute_told(command, True)
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Turn the device off."""
-        await self._async_switch(self.entity_description.off_command, False)
+        description = self.entity_description
+        command = self.command(description.off_command, *description.off_args)
+        await self.async_execute_told(command, False)
