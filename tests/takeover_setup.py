@@ -75,8 +75,13 @@ async def setup_core(hass: HomeAssistant, sim: GatewaySimulator) -> MockConfigEn
     return core
 
 
-async def start_take_over(hass: HomeAssistant, sim: GatewaySimulator) -> Any:
-    """Add the gateway through our config flow, up to the take-over step."""
+async def start_take_over(
+    hass: HomeAssistant, sim: GatewaySimulator, gateway_id: str | None = None
+) -> Any:
+    """Add the gateway (or another of the house) through our config flow.
+
+    Goes up to the take-over step.
+    """
     flow = hass.config_entries.flow
     result = await flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     result = await flow.async_configure(result["flow_id"], {CONF_HUB: LOCAL_HUB})
@@ -87,15 +92,17 @@ async def start_take_over(hass: HomeAssistant, sim: GatewaySimulator) -> Any:
     )
     if result.get("step_id") == "gateway":  # an account with several gateways
         result = await flow.async_configure(
-            result["flow_id"], {CONF_GATEWAY_ID: sim.gateway_id}
+            result["flow_id"], {CONF_GATEWAY_ID: gateway_id or sim.gateway_id}
         )
     return result
 
 
-async def take_over(hass: HomeAssistant, sim: GatewaySimulator) -> ConfigEntry:
+async def take_over(
+    hass: HomeAssistant, sim: GatewaySimulator, gateway_id: str | None = None
+) -> ConfigEntry:
     """Take the gateway over through the config flow; return our new entry."""
-    result = await start_take_over(hass, sim)
-    assert result["step_id"] == "take_over"
+    result = await start_take_over(hass, sim, gateway_id)
+    assert result["step_id"] in ("take_over", "take_over_account")
     assert_translated(TRANSLATIONS["config"], result)
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
