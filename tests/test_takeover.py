@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from typing import TYPE_CHECKING
 from unittest.mock import patch
 
 from homeassistant.config_entries import (
-    SOURCE_USER,
     ConfigEntryDisabler,
     ConfigEntryState,
 )
-from homeassistant.const import CONF_PASSWORD, CONF_USERNAME, Platform
+from homeassistant.const import Platform
 from homeassistant.helpers import (
     area_registry as ar,
     device_registry as dr,
@@ -20,24 +18,26 @@ from homeassistant.helpers import (
     label_registry as lr,
 )
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.overkiz_batch.const import (
-    API_TYPE_CLOUD,
-    CONF_API_TYPE,
-    CONF_HUB,
     DOMAIN,
     PLATFORMS,
 )
 from custom_components.overkiz_batch.takeover import CONF_TAKEN_OVER, CORE_DOMAIN
 from simulator.houses import DEFAULT_GATEWAY_ID as GW
-from tests.gateway_setup import SimFactory, entry_state, register_hub
+from tests.gateway_setup import SimFactory, entry_state
 from tests.takeover_setup import (
     add_automation,
+    confirm_take_over,
+    entity_id,
+    kept,
     owned,
     setup_core,
+    setup_core_cloud,
+    start_cloud_take_over,
     start_take_over,
     take_over,
+    wait_for_commands,
 )
 
 if TYPE_CHECKING:
@@ -47,41 +47,10 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
-CLOUD_HUB = "flexom"  # a cloud-only hub with the plain session login
 SHUTTER_1 = f"io://{GW}/1001"
 SHUTTER_2 = f"io://{GW}/1002"
 SHUTTER_3 = f"io://{GW}/1003"
 LIGHTS = f"io://{GW}/3001"
-
-
-def entity_id(hass: HomeAssistant, domain: str, platform: str, unique_id: str) -> str:
-    found = er.async_get(hass).async_get_entity_id(domain, platform, unique_id)
-    assert found is not None, unique_id
-    return found
-
-
-def kept(entry: er.RegistryEntry) -> tuple[object, ...]:
-    """What a move must keep of a registry entry."""
-    return (
-        entry.disabled_by,
-        entry.hidden_by,
-        entry.area_id,
-        entry.name,
-        entry.icon,
-        entry.labels,
-        entry.device_id,
-    )
-
-
-async def wait_for_commands(
-    sim: GatewaySimulator, urls: list[str], count: int = 1
-) -> None:
-    """Wait until each device ran ``count`` commands (overkiz's own queue waits)."""
-    for _ in range(100):
-        if all(len(sim.stats.device_commands.get(u, [])) >= count for u in urls):
-            return
-        await asyncio.sleep(0.05)
-    pytest.fail(f"commands never reached {urls}: {dict(sim.stats.device_commands)}")
 
 
 async def test_take_over_and_give_back(
@@ -241,26 +210,7 @@ async def test_take_over_in_the_cloud_with_scenes(
 ) -> None:
     """The vendor app's scenarios are scenes in both: they move with their ids."""
     sim = await make_sim(house="default", mode="cloud")
-    register_hub(monkeypatch, CLOUD_HUB, sim.server_config)  # ours
-    monkeypatch.setattr(  # overkiz's
-        "pyoverkiz.client.SUPPORTED_SERVERS", {CLOUD_HUB: sim.server_config}
-    )
-    core = MockConfigEntry(
-        domain=CORE_DOMAIN,
-        version=1,
-        minor_version=2,
-        unique_id=sim.gateway_id,
-        title="Cloud",
-        data={
-            CONF_HUB: CLOUD_HUB,
-            CONF_API_TYPE: API_TYPE_CLOUD,
-            CONF_USERNAME: sim.username,
-            CONF_PASSWORD: sim.password,
-        },
-    )
-    core.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(core.entry_id)
-    await hass.async_block_till_done()
+    core = await setup_core_cloud(hass, sim, monkeypatch)
     scenes = set(hass.states.async_entity_ids("scene"))
     assert len(scenes) == 3
     await add_automation(
@@ -269,17 +219,9 @@ async def test_take_over_in_the_cloud_with_scenes(
         [{"action": "scene.turn_on", "target": {"entity_id": "scene.leaving_home"}}],
     )
 
-    flow = hass.config_entries.flow
-    result = await flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await flow.async_configure(result["flow_id"], {CONF_HUB: CLOUD_HUB})
-    result = await flow.async_configure(
-        result["flow_id"],
-        {CONF_USERNAME: sim.username, CONF_PASSWORD: sim.password},
+    ours = await confirm_take_over(
+        hass, await start_cloud_take_over(hass, sim, sim.gateway_id)
     )
-    assert result["step_id"] == "take_over"
-    result = await flow.async_configure(result["flow_id"], {})
-    await hass.async_block_till_done()
-    ours = result["result"]
 
     mine = owned(hass, ours)
     assert scenes <= set(mine)

@@ -36,8 +36,10 @@ from tests.gateway_setup import (
     local_entry_data,
 )
 from tests.takeover_setup import (
+    REPAIR_STRINGS,
     TRANSLATIONS,
     assert_translated,
+    fix,
     owned,
     setup_core,
     take_over,
@@ -53,7 +55,6 @@ pytestmark = pytest.mark.usefixtures("socket_enabled")
 
 SHUTTER_1 = f"io://{GW}/1001"
 LIGHTS = f"io://{GW}/3001-OnOff"
-REPAIR_STRINGS = TRANSLATIONS["issues"]["coexistence"]["fix_flow"]
 
 
 async def setup_ours(
@@ -75,20 +76,6 @@ async def setup_ours(
 
 def issue_of(hass: HomeAssistant, entry: ConfigEntry) -> ir.IssueEntry | None:
     return ir.async_get(hass).async_get_issue(DOMAIN, f"coexistence_{entry.entry_id}")
-
-
-async def fix(hass: HomeAssistant, entry: ConfigEntry, *, confirm: bool) -> Any:
-    """Run the issue's fix flow; confirm it or only look at its form."""
-    assert await async_setup_component(hass, "repairs", {})
-    manager = repairs_flow_manager(hass)
-    assert manager is not None
-    issue_id = f"coexistence_{entry.entry_id}"
-    result = await manager.async_init(DOMAIN, data={"issue_id": issue_id})
-    assert_translated(REPAIR_STRINGS, result)
-    if confirm and result["type"] is FlowResultType.FORM:
-        result = await manager.async_configure(result["flow_id"], {})
-        await hass.async_block_till_done()
-    return result
 
 
 def entity_ids(

@@ -20,7 +20,8 @@ from .repairs import (
     async_follow_coexistence,
 )
 from .services import async_setup_services
-from .takeover import async_give_back, async_take_over_if_asked
+from .takeover import async_take_over_if_asked
+from .takeover_back import async_give_back
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant

@@ -23,6 +23,7 @@ from .takeover import (
     core_entry,
     plan,
     plan_placeholders,
+    plan_step,
 )
 
 if TYPE_CHECKING:
@@ -96,6 +97,17 @@ class TakeOverRepairFlow(RepairsFlow):
         self, user_input: dict[str, str] | None = None
     ) -> RepairsFlowResult:
         """Show what moves and what stays; on confirmation take over."""
+        return await self._async_confirm("confirm", user_input)
+
+    async def async_step_confirm_account(
+        self, user_input: dict[str, str] | None = None
+    ) -> RepairsFlowResult:
+        """Show the same for an overkiz entry that runs other gateways too."""
+        return await self._async_confirm("confirm_account", user_input)
+
+    async def _async_confirm(
+        self, step_id: str, user_input: dict[str, str] | None
+    ) -> RepairsFlowResult:
         entry = self.hass.config_entries.async_get_entry(self._entry_id)
         core = core_entry(self.hass, entry.unique_id if entry else None)
         if entry is None or core is None:
@@ -114,11 +126,10 @@ class TakeOverRepairFlow(RepairsFlow):
             ours = await async_ours_online(self.hass, entry.data)
         except Exception:  # every failure is shown, none lost
             return self.async_abort(reason="take_over_cannot_connect")
+        the_plan = plan(self.hass, core, ours)
         return self.async_show_form(
-            step_id="confirm",
-            description_placeholders=plan_placeholders(
-                plan(self.hass, core, ours), core
-            ),
+            step_id=plan_step(step_id.removesuffix("_account"), the_plan),
+            description_placeholders=plan_placeholders(the_plan, core),
         )
 
 

@@ -55,6 +55,7 @@ type EntityKey = tuple[str, str]  # (entity domain, unique id)
 class Ours:
     """What this integration creates for a gateway."""
 
+    gateway_id: str
     entities: frozenset[EntityKey]
     devices: frozenset[str]  # device identifiers: base device URLs, gateway id
 
@@ -64,24 +65,35 @@ class Plan:
     """What a take-over does with the overkiz entry's registry entries."""
 
     moves: tuple[er.RegistryEntry, ...]  # entities we create too
-    stays: tuple[er.RegistryEntry, ...]  # entities we do not create
+    stays: tuple[er.RegistryEntry, ...]  # entities of the gateway we do not create
     devices: tuple[dr.DeviceEntry, ...]  # devices we register too
+    others: tuple[er.RegistryEntry, ...]  # entities of the account's other gateways
+    other_gateways: tuple[str, ...]  # the account's gateways overkiz still runs
 
 
 @callback
 def core_entry(hass: HomeAssistant, gateway_id: str | None) -> ConfigEntry | None:
-    """Return the overkiz entry of this gateway, if there is one."""
+    """Return the overkiz entry that runs this gateway, if there is one.
+
+    overkiz has one entry per account, named after its first gateway, and
+    registers every gateway of the account as a device of that entry.
+    """
     if gateway_id is None:
         return None
+    entries = hass.config_entries.async_entries(CORE_DOMAIN, include_ignore=False)
+    dev_reg = dr.async_get(hass)
     return next(
-        (
-            entry
-            for entry in hass.config_entries.async_entries(
-                CORE_DOMAIN, include_ignore=False
-            )
-            if entry.unique_id == gateway_id
+        (entry for entry in entries if entry.unique_id == gateway_id),
+        next(
+            (
+                entry
+                for entry in entries
+                if dev_reg.async_get_device_by_identifier(
+                    (CORE_DOMAIN, gateway_id), entry.entry_id
+                )
+            ),
+            None,
         ),
-        None,
     )
 
 
@@ -129,7 +141,11 @@ async def async_ours(
     # only stops timers; the client may be the one the real setup goes on with.
     await DataUpdateCoordinator.async_shutdown(coordinator)
     devices = {base_device_url(url) for url in coordinator.data}
-    return Ours(frozenset(keys), frozenset({*devices, coordinator.gateway_id}))
+    return Ours(
+        coordinator.gateway_id,
+        frozenset(keys),
+        frozenset({*devices, coordinator.gateway_id}),
+    )
 
 
 async def async_ours_online(hass: HomeAssistant, data: Mapping[str, Any]) -> Ours:
@@ -143,26 +159,68 @@ async def async_ours_online(hass: HomeAssistant, data: Mapping[str, Any]) -> Our
         client.session.detach()
 
 
-def _identifier(
+def identifier_of(
     device: dr.DeviceEntry | dr.ChildDeviceEntry, domain: str
 ) -> str | None:
+    """Return the device's identifier in ``domain``: a device URL or gateway id."""
     return next((value for key, value in device.identifiers if key == domain), None)
+
+
+def _gateway_of(identifier: str, ours: Ours) -> str:
+    """Return the gateway a device identifier or a device URL belongs to.
+
+    Device URLs name their gateway (``io://<gateway id>/...``); a gateway's own
+    device is its id. What we register for this gateway is ours whatever it
+    names (a device of an unknown gateway belongs to the account's first).
+    """
+    if "://" not in identifier:
+        return identifier
+    if base_device_url(identifier) in ours.devices:
+        return ours.gateway_id
+    return identifier.split("/")[2]
 
 
 @callback
 def plan(hass: HomeAssistant, core: ConfigEntry, ours: Ours) -> Plan:
-    """Sort the overkiz entry's entities and devices into those that move or stay."""
+    """Sort the overkiz entry's entities and devices into those that move or stay.
+
+    What does not move is this gateway's, or another gateway's of the account:
+    those stay unavailable with the disabled entry until their gateway moves.
+    """
     entities = er.async_entries_for_config_entry(er.async_get(hass), core.entry_id)
     devices = dr.async_entries_for_config_entry(dr.async_get(hass), core.entry_id)
+    gateway_of_device = {
+        d.id: _gateway_of(identifier, ours)
+        for d in devices
+        if (identifier := identifier_of(d, CORE_DOMAIN))
+    }
+    moves: list[er.RegistryEntry] = []
+    stays: list[er.RegistryEntry] = []
+    others: list[er.RegistryEntry] = []
+    for entity in entities:
+        if (entity.domain, entity.unique_id) in ours.entities:
+            moves.append(entity)
+            continue
+        gateway = gateway_of_device.get(entity.device_id or "")
+        if gateway is None and "://" in entity.unique_id:
+            gateway = _gateway_of(entity.unique_id, ours)
+        (stays if gateway in (None, ours.gateway_id) else others).append(entity)
     return Plan(
-        moves=tuple(e for e in entities if (e.domain, e.unique_id) in ours.entities),
-        stays=tuple(
-            e for e in entities if (e.domain, e.unique_id) not in ours.entities
-        ),
+        moves=tuple(moves),
+        stays=tuple(stays),
         devices=tuple(
-            d for d in devices if _identifier(d, CORE_DOMAIN) in ours.devices
+            d for d in devices if identifier_of(d, CORE_DOMAIN) in ours.devices
+        ),
+        others=tuple(others),
+        other_gateways=tuple(
+            sorted(set(gateway_of_device.values()) - {ours.gateway_id})
         ),
     )
+
+
+def plan_step(step_id: str, the_plan: Plan) -> str:
+    """Return the confirmation step: ``<step_id>_account`` if others go too."""
+    return f"{step_id}_account" if the_plan.other_gateways else step_id
 
 
 def plan_placeholders(the_plan: Plan, core: ConfigEntry) -> dict[str, str]:
@@ -180,6 +238,8 @@ def plan_placeholders(the_plan: Plan, core: ConfigEntry) -> dict[str, str]:
             for domain, ids in sorted(by_domain.items())
         )
         or "-",
+        "other_gateways": ", ".join(the_plan.other_gateways),
+        "other_count": str(len(the_plan.others)),
     }
 
 
@@ -219,7 +279,7 @@ def _async_move_to_ours(
         moved.append(theirs.entity_id)
     devices: list[str] = []
     for device in the_plan.devices:
-        identifier = (DOMAIN, _identifier(device, CORE_DOMAIN) or "")
+        identifier = (DOMAIN, identifier_of(device, CORE_DOMAIN) or "")
         mine_device = dev_reg.async_get_device_by_identifier(identifier, entry.entry_id)
         if mine_device is not None:
             if mine_device.created_at <= device.created_at:
@@ -298,67 +358,4 @@ async def _async_take_over_more(
     moved = _async_move_to_ours(hass, entry, the_plan)
     hass.config_entries.async_update_entry(
         entry, data={**entry.data, CONF_TAKEN_OVER: _record(core, record, moved)}
-    )
-
-
-@callback
-def _async_give_back(
-    hass: HomeAssistant, entry: ConfigEntry, core: ConfigEntry, record: dict[str, Any]
-) -> None:
-    """Move what was taken over back to the overkiz entry.
-
-    Entities first: a device moved to another entry takes the old entry's
-    entities on it away with it. Where overkiz made a new entity or device of
-    its own meanwhile, ours (the original) replaces it.
-    """
-    ent_reg = er.async_get(hass)
-    dev_reg = dr.async_get(hass)
-    for entity_id in record.get("entities", []):
-        mine = ent_reg.async_get(entity_id)
-        if mine is None or mine.config_entry_id != entry.entry_id:
-            continue
-        if theirs := ent_reg.async_get_entity_id(
-            mine.domain, CORE_DOMAIN, mine.unique_id
-        ):
-            ent_reg.async_remove(theirs)
-        ent_reg.async_update_entity_platform(
-            entity_id, CORE_DOMAIN, new_config_entry_id=core.entry_id
-        )
-    for device_id in record.get("devices", []):
-        device = dev_reg.async_get(device_id)
-        if device is None or device.config_entry_id != entry.entry_id:
-            continue
-        identifier = (CORE_DOMAIN, _identifier(device, DOMAIN) or "")
-        if theirs_device := dev_reg.async_get_device_by_identifier(
-            identifier, core.entry_id
-        ):
-            dev_reg.async_remove_device(theirs_device.id)
-        dev_reg.async_update_device(
-            device_id, new_config_entry_id=core.entry_id, new_identifiers={identifier}
-        )
-    for entity_id, device_id in record.get("detached", {}).items():
-        stay = ent_reg.async_get(entity_id)
-        if stay is not None and stay.device_id is None and dev_reg.async_get(device_id):
-            ent_reg.async_update_entity(entity_id, device_id=device_id)
-
-
-async def async_give_back(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Give a taken-over gateway back to overkiz, as our entry is removed.
-
-    The overkiz entry gets its entities and devices back and is enabled again
-    (or reloaded, if it was enabled meanwhile), once our removal is complete.
-    """
-    record = entry.data.get(CONF_TAKEN_OVER)
-    if not record:
-        return
-    core = hass.config_entries.async_get_entry(record["entry_id"])
-    if core is None:
-        return
-    _async_give_back(hass, entry, core, record)
-    if core.disabled_by is None:  # enabled meanwhile: it picks its entities up
-        hass.config_entries.async_schedule_reload(core.entry_id)
-        return
-    hass.async_create_task(
-        hass.config_entries.async_set_disabled_by(core.entry_id, None),
-        f"{DOMAIN} enable {core.entry_id}",
     )

@@ -1,8 +1,10 @@
 """The config flow's take-over step: a gateway overkiz already has.
 
 Shown before the entry is made: how many entities and devices move, and which
-entities of overkiz stay behind with its disabled entry. Confirming makes our
-entry with a take-over request, carried out when it is first set up.
+entities of overkiz stay behind with its disabled entry. overkiz runs a whole
+account: where it has other gateways too, the step (``take_over_account``)
+says that they go unavailable until they are added as well. Confirming makes
+our entry with a take-over request, carried out when it is first set up.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from .takeover import (
     core_entry,
     plan,
     plan_placeholders,
+    plan_step,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -43,15 +46,25 @@ class TakeOverFlow(ConfigFlow):
             _LOGGER.exception("Could not read the gateway to plan the take-over")
             return self.async_abort(reason="take_over_cannot_connect")
         self._take_over = (title, data, core.entry_id)
-        self._take_over_placeholders = plan_placeholders(
-            plan(self.hass, core, ours), core
-        )
-        return await self.async_step_take_over()
+        the_plan = plan(self.hass, core, ours)
+        self._take_over_placeholders = plan_placeholders(the_plan, core)
+        return await self._async_take_over_step(plan_step("take_over", the_plan))
 
     async def async_step_take_over(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Show what moves and what stays; confirming makes the entry."""
+        return await self._async_take_over_step("take_over", user_input)
+
+    async def async_step_take_over_account(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the same for an overkiz entry that runs other gateways too."""
+        return await self._async_take_over_step("take_over_account", user_input)
+
+    async def _async_take_over_step(
+        self, step_id: str, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
         assert self._take_over is not None
         title, data, core_id = self._take_over
         if user_input is not None:
@@ -59,5 +72,5 @@ class TakeOverFlow(ConfigFlow):
                 title=title, data={**data, CONF_TAKE_OVER: core_id}
             )
         return self.async_show_form(
-            step_id="take_over", description_placeholders=self._take_over_placeholders
+            step_id=step_id, description_placeholders=self._take_over_placeholders
         )
