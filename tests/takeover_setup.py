@@ -111,7 +111,7 @@ async def start_take_over(
 
 async def confirm_take_over(hass: HomeAssistant, result: Any) -> ConfigEntry:
     """Confirm the take-over step a flow shows; return our new entry."""
-    assert result["step_id"] in ("take_over", "take_over_account")
+    assert result["step_id"] in ("take_over", "take_over_account", "take_over_rest")
     assert_translated(TRANSLATIONS["config"], result)
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY

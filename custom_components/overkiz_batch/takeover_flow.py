@@ -3,7 +3,8 @@
 Shown before the entry is made: how many entities and devices move, and which
 entities of overkiz stay behind with its disabled entry. overkiz runs a whole
 account: where it has other gateways too, the step (``take_over_account``)
-says that they go unavailable until they are added as well. Confirming makes
+says that they go unavailable until they are added as well; once one of them
+was taken over, the entry is disabled already (``take_over_rest``). Confirming makes
 our entry with a take-over request, carried out when it is first set up.
 """
 
@@ -48,6 +49,8 @@ class TakeOverFlow(ConfigFlow):
         self._take_over = (title, data, core.entry_id)
         the_plan = plan(self.hass, core, ours)
         self._take_over_placeholders = plan_placeholders(the_plan, core)
+        if core.disabled_by is not None:  # other gateways were taken over first
+            return await self.async_step_take_over_rest()
         return await self._async_take_over_step(plan_step("take_over", the_plan))
 
     async def async_step_take_over(
@@ -61,6 +64,12 @@ class TakeOverFlow(ConfigFlow):
     ) -> ConfigFlowResult:
         """Show the same for an overkiz entry that runs other gateways too."""
         return await self._async_take_over_step("take_over_account", user_input)
+
+    async def async_step_take_over_rest(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the same for a gateway whose overkiz entry is disabled already."""
+        return await self._async_take_over_step("take_over_rest", user_input)
 
     async def _async_take_over_step(
         self, step_id: str, user_input: dict[str, Any] | None = None
