@@ -36,6 +36,7 @@ SHUTTER = f"io://{GW}/1001"  # closed, "my" at closure 50
 LIGHT = f"io://{GW}/6101"  # off, "my" at intensity 40
 SCREEN = f"ogp://{GW}/6201"  # open, favourite (alias 1) at closure 30
 SIREN = f"rtd://{GW}/6302"  # RTD: bells, no identify
+IO_SIREN = f"io://{GW}/6304"  # rings a sequence: ring takes four parameters
 
 
 async def test_entities(
@@ -137,6 +138,25 @@ async def test_identify_buttons_enabled_by_default(
         )
         # Without startIdentify, identify is enabled.
         assert entries[f"{SHUTTER}-identify"].disabled_by is None
+
+
+async def test_a_command_needing_parameters_is_a_disabled_button(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry
+) -> None:
+    """An IO siren's ring takes four parameters a press cannot give."""
+    async with gateway(hass, Platform.BUTTON, house=HOUSE) as gw:
+        entries = {
+            e.unique_id: e
+            for e in er.async_entries_for_config_entry(
+                entity_registry, gw.entry.entry_id
+            )
+        }
+        assert (
+            entries[f"{IO_SIREN}-ring"].disabled_by
+            is er.RegistryEntryDisabler.INTEGRATION
+        )
+        assert entries[f"{SIREN}-ring"].disabled_by is None  # an RTD bell's takes none
+        assert gw.commands(IO_SIREN) == []
 
 
 async def test_presses_wait_their_turn_in_queue_mode(hass: HomeAssistant) -> None:

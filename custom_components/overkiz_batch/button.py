@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.components.button.const import ButtonDeviceClass
 from homeassistant.const import EntityCategory
-from pyoverkiz.enums import OverkizCommand, OverkizCommandParam
+from pyoverkiz.enums import OverkizCommand, OverkizCommandParam, Protocol
 
 from .commands import is_identify
 from .entity import OverkizBatchEntity, async_add_device_entities
@@ -161,7 +161,15 @@ class OverkizBatchButton(OverkizBatchEntity, ButtonEntity):
         """Name the button by its command; core's unique id scheme (URL-command)."""
         super().__init__(coordinator, device.device_url, description)
         self._attr_unique_id = f"{device.device_url}-{description.key}"
-        self._attr_entity_registry_enabled_default = description.enabled_fn(device)
+        # A command needing parameters a press does not give (an IO siren's
+        # ``ring``) would be refused: the button is there, but disabled. RTS
+        # commands count their duration, which the client adds.
+        definition = device.definition.commands.get(description.key)
+        given = len(description.args) + (device.identifier.protocol == Protocol.RTS)
+        unpressable = definition is not None and definition.nparams > given
+        self._attr_entity_registry_enabled_default = (
+            description.enabled_fn(device) and not unpressable
+        )
 
     async def async_press(self) -> None:
         """Run the command once (an identify again only once the last one is over)."""
