@@ -133,18 +133,22 @@ async def test_a_reading_changed_on_the_gateway_reaches_the_sensor(
 
 async def test_counters_grow_with_time(hass: HomeAssistant) -> None:
     async with gateway(hass, Platform.SENSOR, house="sensors") as gw:
+        # The meter counts 1357000 Wh: shown in kWh, as people read a meter.
         energy = reading(hass, METER, "core:ElectricEnergyConsumptionState")
-        assert energy.state == "1357000"
-        assert energy.attributes[ATTR_UNIT_OF_MEASUREMENT] == "Wh"
+        assert energy.state == "1357.0"
+        assert energy.attributes[ATTR_UNIT_OF_MEASUREMENT] == "kWh"
         assert energy.attributes[ATTR_DEVICE_CLASS] == "energy"
         assert energy.attributes[ATTR_STATE_CLASS] == SensorStateClass.TOTAL_INCREASING
+        power = reading(hass, METER, "core:ElectricPowerConsumptionState")
+        assert power.state == "1200"
+        assert power.attributes[ATTR_UNIT_OF_MEASUREMENT] == "W"
         gw.sim.tick(1800)  # half an hour at 1200 W
         await gw.poll()
         energy = reading(hass, METER, "core:ElectricEnergyConsumptionState")
-        assert energy.state == "1357600"
+        assert energy.state == "1357.6"
         water = reading(hass, WATER, "core:WaterConsumptionState")
-        assert water.state == "256"
-        assert water.attributes[ATTR_UNIT_OF_MEASUREMENT] == "L"
+        assert water.state == "0.256"  # 256 L
+        assert water.attributes[ATTR_UNIT_OF_MEASUREMENT] == "m³"
 
 
 async def test_a_command_changes_the_forecast(hass: HomeAssistant) -> None:
@@ -289,7 +293,7 @@ async def test_cloud_readings_sent_as_text(
     await hass.async_block_till_done()
     assert reading(hass, TEMPERATURE, "core:TemperatureState").state == "19.75"
     assert reading(hass, METER, "core:ElectricEnergyConsumptionState").state == (
-        "1358200"
+        "1358.2"
     )
 
 

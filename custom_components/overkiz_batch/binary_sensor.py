@@ -11,7 +11,7 @@ from .binary_sensor_descriptions import (
     OverkizBinarySensorDescription,
 )
 from .entity import OverkizBatchEntity, async_add_device_entities
-from .sensor import NOT_DEVICES, PartNamed, part_label
+from .sensor import NOT_DEVICES, PartNamed
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -49,7 +49,7 @@ def _binary_sensors_of(
             sensor = OverkizBatchBinarySensor(
                 coordinator, device.device_url, description
             )
-            sensor.part_label = part_label(coordinator, device, state)
+            sensor.name_in_device(coordinator, device, state)
             yield sensor
 
 

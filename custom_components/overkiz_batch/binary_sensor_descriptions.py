@@ -2,7 +2,9 @@
 
 Keyed on the state's name as the device definition lists it. A few states mean
 something only on some devices (every cover reports open/closed; only a contact
-sensor's is a window's): ``ui_classes`` names them.
+sensor's is a window's): ``ui_classes`` names them. A detector's detection is
+its main feature, bearing the device's name alone: ``main_for`` names the UI
+classes and widgets of those devices.
 """
 
 from __future__ import annotations
@@ -43,30 +45,40 @@ class OverkizBinarySensorDescription(BinarySensorEntityDescription):
     is_on_fn: Callable[[Any], bool] = DETECTED
     # Only devices of these UI classes or widgets get it (None: every device).
     ui_classes: frozenset[str] | None = None
+    # The device's main feature on devices of these UI classes or widgets.
+    main_for: frozenset[str] = frozenset()
 
 
 _BINARY_SENSORS: tuple[OverkizBinarySensorDescription, ...] = (
-    OverkizBinarySensorDescription(key="core:RainState", translation_key="rain"),
+    OverkizBinarySensorDescription(
+        key="core:RainState",
+        translation_key="rain",
+        main_for=frozenset({"RainSensor"}),
+    ),
     OverkizBinarySensorDescription(
         key="core:SmokeState",
         translation_key="smoke",
         device_class=BinarySensorDeviceClass.SMOKE,
+        main_for=frozenset({"SmokeSensor"}),
     ),
     OverkizBinarySensorDescription(
         key="core:WaterDetectionState",
         translation_key="water",
         device_class=BinarySensorDeviceClass.MOISTURE,
+        main_for=frozenset({"WaterSensor", "waterLeakSensor"}),
     ),
     OverkizBinarySensorDescription(
         key="core:GasDetectionState",
         translation_key="gas",
         device_class=BinarySensorDeviceClass.GAS,
+        main_for=frozenset({"GasSensor"}),
     ),
     OverkizBinarySensorDescription(
         key="core:OccupancyState",
         translation_key="occupancy",
         device_class=BinarySensorDeviceClass.OCCUPANCY,
         is_on_fn=is_one_of("personInside"),
+        main_for=frozenset({"OccupancySensor"}),
     ),
     OverkizBinarySensorDescription(
         key="core:VibrationState",
@@ -83,14 +95,16 @@ _BINARY_SENSORS: tuple[OverkizBinarySensorDescription, ...] = (
         translation_key="contact",
         device_class=BinarySensorDeviceClass.DOOR,
         is_on_fn=is_one_of("open"),
+        main_for=frozenset({"ContactSensor"}),
     ),
-    # A contact sensor on a window (IntelliTAG, window state sensors): the
-    # device's own main feature, so it bears the device's name.
+    # A contact sensor on a window (IntelliTAG, window state sensors).
     OverkizBinarySensorDescription(
         key="core:OpenClosedState",
+        translation_key="window",
         device_class=BinarySensorDeviceClass.WINDOW,
         is_on_fn=is_one_of("open"),
         ui_classes=frozenset({"ContactSensor"}),
+        main_for=frozenset({"ContactSensor"}),
     ),
     OverkizBinarySensorDescription(
         key="core:TiltedState",

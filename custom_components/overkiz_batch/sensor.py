@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from homeassistant.components.sensor import (
     SensorEntity,
@@ -12,8 +12,9 @@ from homeassistant.const import EntityCategory
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 
+from .binary_sensor_descriptions import BINARY_SENSOR_DESCRIPTIONS
 from .const import DOMAIN
-from .devices import base_device_url
+from .devices import base_device_url, main_part
 from .entity import OverkizBatchEntity, async_add_device_entities
 from .readings import measured_unit
 from .sensor_descriptions import (
@@ -39,6 +40,11 @@ PARALLEL_UPDATES = 0
 # Gateways and their protocol stacks: the gateway's own device stands for them.
 NOT_DEVICES = frozenset({"ProtocolGateway", "Pod"})
 
+# The states that are a sensor device's main feature, and the devices' kinds.
+MAIN_READINGS: Final = [
+    (d.key, d.main_for) for d in SENSOR_DESCRIPTIONS.values() if d.main_for
+] + [(d.key, d.main_for) for d in BINARY_SENSOR_DESCRIPTIONS.values() if d.main_for]
+
 
 async def async_setup_entry(
     hass: HomeAssistant,
@@ -61,8 +67,27 @@ def _sensors_of(
     for state in device.definition.states:
         if (description := SENSOR_DESCRIPTIONS.get(state)) is not None:
             sensor = OverkizBatchSensor(coordinator, device.device_url, description)
-            sensor.part_label = part_label(coordinator, device, state)
+            sensor.name_in_device(coordinator, device, state)
             yield sensor
+
+
+def main_reading(coordinator: OverkizBatchCoordinator, device: Device) -> str | None:
+    """Return the state that is a sensor device's main feature, or None.
+
+    The description tables tell it from the device's UI class or widget. Only a
+    device's first part stands for the device (a heater's temperature sensor part
+    keeps its name), and the first state of the tables wins: a device never has
+    two readings bearing its name alone.
+    """
+    if main_part(coordinator.data, base_device_url(device.device_url)) != (
+        device.device_url
+    ):
+        return None
+    kinds = {str(device.ui_class), str(device.widget)}
+    for state, main_for in MAIN_READINGS:
+        if main_for & kinds and state in device.definition.states:
+            return state
+    return None
 
 
 def part_label(
@@ -85,9 +110,18 @@ def part_label(
 
 
 class PartNamed(Entity):
-    """An entity named after its part, then its reading, when parts repeat one."""
+    """A reading named by its device alone, or after its part when parts repeat it."""
 
     part_label: str | None = None
+
+    def name_in_device(
+        self, coordinator: OverkizBatchCoordinator, device: Device, state: str
+    ) -> None:
+        """Name the device's main reading by the device; label a repeated part's."""
+        if main_reading(coordinator, device) == state:
+            self._attr_name = None  # a temperature sensor's temperature
+        else:
+            self.part_label = part_label(coordinator, device, state)
 
     @property
     def name(self) -> str | UndefinedType | None:

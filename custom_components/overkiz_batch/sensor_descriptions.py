@@ -4,6 +4,10 @@ Keyed on the state's name as the device definition lists it. A device gets one
 sensor per listed state found here (the readings of a heater's parts, a shutter's
 battery and radio level, a meter's counters...). Units follow the device's
 ``MeasuredValueType`` attributes where the gateway gives one (see sensor.py).
+
+A sensor device (a temperature sensor, a meter...) has one main reading, which
+bears the device's name alone: ``main_for`` lists the UI classes and widgets of
+the devices whose main feature the state is.
 """
 
 from __future__ import annotations
@@ -43,9 +47,13 @@ class OverkizSensorDescription(SensorEntityDescription):
     """One state read as a sensor; ``value_fn`` turns the raw value into it."""
 
     value_fn: Callable[[Any], StateType] = number
+    # The device's main reading on devices of these UI classes or widgets.
+    main_for: frozenset[str] = frozenset()
 
 
-def _temperature(key: str, translation_key: str) -> OverkizSensorDescription:
+def _temperature(
+    key: str, translation_key: str, **kwargs: Any
+) -> OverkizSensorDescription:
     return OverkizSensorDescription(
         key=key,
         translation_key=translation_key,
@@ -53,6 +61,7 @@ def _temperature(key: str, translation_key: str) -> OverkizSensorDescription:
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfTemperature.CELSIUS,
         value_fn=rounded(2),
+        **kwargs,
     )
 
 
@@ -63,17 +72,20 @@ def _energy(key: str, translation_key: str, **kwargs: Any) -> OverkizSensorDescr
         device_class=SensorDeviceClass.ENERGY,
         state_class=SensorStateClass.TOTAL_INCREASING,
         native_unit_of_measurement=UnitOfEnergy.WATT_HOUR,
+        # Meters count Wh from their first day: millions of them read badly.
+        suggested_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         **kwargs,
     )
 
 
-def _power(key: str, translation_key: str) -> OverkizSensorDescription:
+def _power(key: str, translation_key: str, **kwargs: Any) -> OverkizSensorDescription:
     return OverkizSensorDescription(
         key=key,
         translation_key=translation_key,
         device_class=SensorDeviceClass.POWER,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfPower.WATT,
+        **kwargs,
     )
 
 
@@ -159,7 +171,11 @@ _SENSORS: tuple[OverkizSensorDescription, ...] = (
         entity_category=_DIAGNOSTIC,
     ),
     # Climate readings.
-    _temperature("core:TemperatureState", "temperature"),
+    _temperature(
+        "core:TemperatureState",
+        "temperature",
+        main_for=frozenset({"TemperatureSensor"}),
+    ),
     _temperature("hlrrwifi:RoomTemperatureState", "room_temperature"),
     _temperature("modbus:RoomAmbientTemperatureStatusZone1State", "room_temperature"),
     _temperature("hlrrwifi:OutdoorTemperatureState", "outdoor_temperature"),
@@ -176,6 +192,7 @@ _SENSORS: tuple[OverkizSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=PERCENTAGE,
         value_fn=rounded(2),
+        main_for=frozenset({"HumiditySensor"}),
     ),
     OverkizSensorDescription(
         key="core:COConcentrationState",
@@ -183,6 +200,7 @@ _SENSORS: tuple[OverkizSensorDescription, ...] = (
         device_class=SensorDeviceClass.CO,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=PPM,
+        main_for=frozenset({"COSensor"}),
     ),
     OverkizSensorDescription(
         key="core:CO2ConcentrationState",
@@ -190,6 +208,7 @@ _SENSORS: tuple[OverkizSensorDescription, ...] = (
         device_class=SensorDeviceClass.CO2,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=PPM,
+        main_for=frozenset({"CarbonDioxideSensor", "CO2Sensor"}),
     ),
     OverkizSensorDescription(
         key="core:LuminanceState",
@@ -197,6 +216,7 @@ _SENSORS: tuple[OverkizSensorDescription, ...] = (
         device_class=SensorDeviceClass.ILLUMINANCE,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=LIGHT_LUX,
+        main_for=frozenset({"LightSensor"}),
     ),
     OverkizSensorDescription(
         key="core:SunEnergyState",
@@ -205,6 +225,7 @@ _SENSORS: tuple[OverkizSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfPower.WATT,
         value_fn=rounded(2),
+        main_for=frozenset({"SunSensor"}),
     ),
     OverkizSensorDescription(
         key="core:WindSpeedState",
@@ -213,11 +234,24 @@ _SENSORS: tuple[OverkizSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfSpeed.METERS_PER_SECOND,
         value_fn=rounded(2),
+        main_for=frozenset({"WindSensor"}),
     ),
     # Energy, power, water and gas.
-    _energy("core:ElectricEnergyConsumptionState", "electric_energy"),
-    _energy("core:FossilEnergyConsumptionState", "fossil_energy"),
-    _energy("core:ThermalEnergyConsumptionState", "thermal_energy"),
+    _energy(
+        "core:ElectricEnergyConsumptionState",
+        "electric_energy",
+        main_for=frozenset({"ElectricitySensor"}),
+    ),
+    _energy(
+        "core:FossilEnergyConsumptionState",
+        "fossil_energy",
+        main_for=frozenset({"CumulativeFossilEnergyConsumptionSensor"}),
+    ),
+    _energy(
+        "core:ThermalEnergyConsumptionState",
+        "thermal_energy",
+        main_for=frozenset({"ThermalEnergySensor"}),
+    ),
     *(
         _energy(
             f"core:ConsumptionTariff{tariff}State",
@@ -227,7 +261,11 @@ _SENSORS: tuple[OverkizSensorDescription, ...] = (
         )
         for tariff in range(1, 10)
     ),
-    _power("core:ElectricPowerConsumptionState", "electric_power"),
+    _power(
+        "core:ElectricPowerConsumptionState",
+        "electric_power",
+        main_for=frozenset({"InstantElectricPowerConsumptionSensor"}),
+    ),
     _power("io:PowerHeatElectricalState", "electric_power"),
     _power("modbuslink:PowerHeatElectricalState", "electric_power"),
     _power("io:PowerHeatPumpState", "heat_pump_power"),
@@ -237,6 +275,7 @@ _SENSORS: tuple[OverkizSensorDescription, ...] = (
         device_class=SensorDeviceClass.GAS,
         state_class=SensorStateClass.TOTAL_INCREASING,
         native_unit_of_measurement=UnitOfVolume.CUBIC_METERS,
+        main_for=frozenset({"CumulativeGasConsumptionSensor"}),
     ),
     OverkizSensorDescription(
         key="core:WaterConsumptionState",
@@ -244,6 +283,8 @@ _SENSORS: tuple[OverkizSensorDescription, ...] = (
         device_class=SensorDeviceClass.WATER,
         state_class=SensorStateClass.TOTAL,
         native_unit_of_measurement=UnitOfVolume.LITERS,
+        suggested_unit_of_measurement=UnitOfVolume.CUBIC_METERS,
+        main_for=frozenset({"CumulativeWaterConsumptionSensor"}),
     ),
     # Ventilation.
     OverkizSensorDescription(
@@ -297,6 +338,8 @@ _SENSORS: tuple[OverkizSensorDescription, ...] = (
         device_class=SensorDeviceClass.DURATION,
         state_class=SensorStateClass.TOTAL_INCREASING,
         native_unit_of_measurement=UnitOfTime.SECONDS,
+        suggested_unit_of_measurement=UnitOfTime.HOURS,
+        suggested_display_precision=0,  # in seconds: whole hours
         entity_category=_DIAGNOSTIC,
     ),
     OverkizSensorDescription(
@@ -305,6 +348,8 @@ _SENSORS: tuple[OverkizSensorDescription, ...] = (
         device_class=SensorDeviceClass.DURATION,
         state_class=SensorStateClass.TOTAL_INCREASING,
         native_unit_of_measurement=UnitOfTime.SECONDS,
+        suggested_unit_of_measurement=UnitOfTime.HOURS,
+        suggested_display_precision=0,  # in seconds: whole hours
         entity_category=_DIAGNOSTIC,
     ),
     # Covers, windows and locks.
@@ -318,6 +363,7 @@ _SENSORS: tuple[OverkizSensorDescription, ...] = (
         "core:ThreeWayHandleDirectionState",
         "handle_direction",
         ["open", "tilt", "closed"],
+        main_for=frozenset({"WindowHandle"}),
     ),
     OverkizSensorDescription(
         key="io:PriorityLockOriginatorState",
