@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .climate_houses import heating_temperature_interface
 from .control_models import (
     ACTIVE_ZONES,
     CONTROL_MODELS,
@@ -203,26 +204,11 @@ def alarm_controller(url: str, label: str) -> dict[str, Any]:
 
 def heating_interface(url: str, label: str) -> dict[str, Any]:
     """Build a Somfy heating interface: heating or cooling, three setpoints."""
-    return device(
+    return heating_temperature_interface(
         url,
         label,
         "ovp:SomfyHeatingTemperatureInterfaceOGPComponent",
-        "HeatingSystem",
-        "SomfyHeatingTemperatureInterface",
-        {
-            "setOperatingMode": 1,
-            "setEcoTemperature": 1,
-            "setComfortTemperature": 1,
-            "setSecuredPositionTemperature": 1,
-        },
-        [
-            _STATUS,
-            (HEATING_INTERFACE_MODE, T_STRING, "heating"),
-            ("core:EcoRoomTemperatureState", T_FLOAT, 17.0),
-            ("core:ComfortRoomTemperatureState", T_FLOAT, 20.0),
-            ("core:SecuredPositionTemperatureState", T_FLOAT, 7.0),
-        ],
-        discrete={HEATING_INTERFACE_MODE: ["cooling", "heating"]},
+        comfort=20.0,
     )
 
 

@@ -90,7 +90,7 @@ class SomfyHeatingInterfaceClimate(OverkizBatchClimate):
         if hvac_mode == HVACMode.OFF or self.hvac_mode != HVACMode.OFF:
             await super().async_set_hvac_mode(hvac_mode)
             return
-        if hvac_mode not in self.hvac_modes:
+        if hvac_mode not in self._attr_hvac_modes:
             raise validation_error("unsupported_hvac_mode", hvac_mode=hvac_mode)
         command, value = self.entity_description.hvac_commands[hvac_mode]
         await self.async_execute(
