@@ -149,12 +149,24 @@ class EvoHomeClimate(OverkizBatchClimate):
     """An EvoHome controller: a day off or holidays end on a date."""
 
     @property
+    def preset_modes(self) -> list[str]:
+        """Offer none (the programme) besides a day off and holidays."""
+        return [PRESET_NONE, *(self._attr_preset_modes or [])]
+
+    @property
     def preset_mode(self) -> str | None:
         """Return day off or holidays, else none."""
         return super().preset_mode or PRESET_NONE
 
     async def async_set_preset_mode(self, preset_mode: str) -> None:
-        """Take a day off (until midnight) or holidays (a week)."""
+        """Take a day off (until midnight) or holidays (a week).
+
+        None ends them: the controller runs its programme (auto) again.
+        """
+        if preset_mode == PRESET_NONE:
+            if self.preset_mode != PRESET_NONE:
+                await super().async_set_hvac_mode(HVACMode.AUTO)
+            return
         if preset_mode not in _EVO_PRESETS:
             raise validation_error("unsupported_preset_mode", preset_mode=preset_mode)
         mode, days = _EVO_PRESETS[preset_mode]
