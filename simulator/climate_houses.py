@@ -171,12 +171,17 @@ def hitachi_water_zone(url: str, label: str) -> dict[str, Any]:
     )
 
 
-def somfy_heating_interface(base_url: str, label: str) -> list[dict[str, Any]]:
-    """Build a Somfy heating temperature interface (``#1``) and its sensor."""
-    interface = device(
-        f"{base_url}#1",
+def heating_temperature_interface(
+    url: str,
+    label: str,
+    controllable: str = "ovp:SomfyHeatingTemperatureInterfaceOVPComponent",
+    comfort: float = 19.0,
+) -> dict[str, Any]:
+    """Build a Somfy heating temperature interface, as its real definition is."""
+    return device(
+        url,
         label,
-        "ovp:SomfyHeatingTemperatureInterfaceOVPComponent",
+        controllable,
         "HeatingSystem",
         "SomfyHeatingTemperatureInterface",
         {
@@ -194,7 +199,7 @@ def somfy_heating_interface(base_url: str, label: str) -> list[dict[str, Any]]:
             ("ovp:HeatingTemperatureInterfaceActiveModeState", T_STRING, "auto"),
             ("ovp:HeatingTemperatureInterfaceSetPointModeState", T_STRING, "comfort"),
             ("ovp:HeatingTemperatureInterfaceOperatingModeState", T_STRING, "heating"),
-            ("core:ComfortRoomTemperatureState", T_FLOAT, 19.0),
+            ("core:ComfortRoomTemperatureState", T_FLOAT, comfort),
             ("core:EcoRoomTemperatureState", T_FLOAT, 17.0),
             ("core:SecuredPositionTemperatureState", T_FLOAT, 7.0),
         ],
@@ -203,6 +208,11 @@ def somfy_heating_interface(base_url: str, label: str) -> list[dict[str, Any]]:
             "ovp:HeatingTemperatureInterfaceOperatingModeState": ["cooling", "heating"],
         },
     )
+
+
+def somfy_heating_interface(base_url: str, label: str) -> list[dict[str, Any]]:
+    """Build a Somfy heating temperature interface (``#1``) and its sensor."""
+    interface = heating_temperature_interface(f"{base_url}#1", label)
     sensor = device(
         f"{base_url}#2",
         f"{label} temperature",

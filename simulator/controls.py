@@ -2,7 +2,7 @@
 
 Gates that stop at a pedestrian or partial opening, lights and screens with a
 favourite ("my") position, an alarm with zones, heaters with setpoints and
-durations, a water heater whose boost takes several commands; the house adds
+durations, water heaters (boost takes several commands; a DHW setpoint); the house adds
 the sirens of ``switches`` (an RTD bell, an IO siren with a memorised volume).
 The kinds whose commands need more than the generic behaviour have models in
 ``control_models`` (chosen by widget, see ``models.py``), re-exported here.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .climate_houses import heating_temperature_interface
 from .control_models import (
     ACTIVE_ZONES,
     CONTROL_MODELS,
@@ -57,6 +58,8 @@ __all__ = [
 ]
 
 _STATUS = ("core:StatusState", T_STRING, "available")
+DHW_MODE = "io:DHWModeState"
+MBL_DHW_MODE = "modbuslink:DHWModeState"
 _IDENTIFY = {"identify": 0, "startIdentify": 0, "stopIdentify": 0, "wink": 1}
 
 
@@ -201,26 +204,11 @@ def alarm_controller(url: str, label: str) -> dict[str, Any]:
 
 def heating_interface(url: str, label: str) -> dict[str, Any]:
     """Build a Somfy heating interface: heating or cooling, three setpoints."""
-    return device(
+    return heating_temperature_interface(
         url,
         label,
         "ovp:SomfyHeatingTemperatureInterfaceOGPComponent",
-        "HeatingSystem",
-        "SomfyHeatingTemperatureInterface",
-        {
-            "setOperatingMode": 1,
-            "setEcoTemperature": 1,
-            "setComfortTemperature": 1,
-            "setSecuredPositionTemperature": 1,
-        },
-        [
-            _STATUS,
-            (HEATING_INTERFACE_MODE, T_STRING, "heating"),
-            ("core:EcoRoomTemperatureState", T_FLOAT, 17.0),
-            ("core:ComfortRoomTemperatureState", T_FLOAT, 20.0),
-            ("core:SecuredPositionTemperatureState", T_FLOAT, 7.0),
-        ],
-        discrete={HEATING_INTERFACE_MODE: ["cooling", "heating"]},
+        comfort=20.0,
     )
 
 
@@ -261,34 +249,77 @@ def towel_dryer(url: str, label: str) -> dict[str, Any]:
 
 
 def water_heater(url: str, label: str) -> dict[str, Any]:
-    """Build an Atlantic water heater: boost and away durations, showers, target."""
+    """Build an Atlantic V2 water heater (CETHI V4, a Calypso on Cozytouch).
+
+    Its definition is a real V2 IO one (DHW mode, ``setTargetTemperature``,
+    boost and away durations, the operating mode dictionary), with the
+    expected number of showers the CETHI V4 takes.
+    """
     return device(
         url,
         label,
-        "io:AtlanticDomesticHotWaterProductionV2IOComponent",
+        "io:AtlanticDomesticHotWaterProductionV2_CETHI_V4_IOComponent",
         "WaterHeatingSystem",
         "DomesticHotWaterProduction",
         {
+            "setDHWMode": 1,
+            "setTargetTemperature": 1,
             "setBoostModeDuration": 1,
             "setCurrentOperatingMode": 1,
-            "refreshBoostModeDuration": 0,
             "setAwayModeDuration": 1,
             "setExpectedNumberOfShower": 1,
-            "setTargetDHWTemperature": 1,
+            "refreshDHWMode": 0,
+            "refreshTargetTemperature": 0,
+            "refreshBoostModeDuration": 0,
+            "refreshAwayModeDuration": 0,
             **_IDENTIFY,
         },
         [
             _STATUS,
+            ("core:TemperatureState", T_INT, 49),
+            ("io:MiddleWaterTemperatureState", T_FLOAT, 48.5),
+            (DHW_MODE, T_STRING, "autoMode"),
+            ("core:TargetTemperatureState", T_FLOAT, 55.0),
             (OPERATING_MODE, T_OBJECT, {"relaunch": "off", "absence": "off"}),
             ("core:BoostModeDurationState", T_INT, 0),
             ("io:AwayModeDurationState", T_STRING, "0"),
             ("core:ExpectedNumberOfShowerState", T_INT, 3),
             ("core:MinimalShowerManualModeState", T_INT, 2),
             ("core:MaximalShowerManualModeState", T_INT, 5),
+            ("core:MinimalTemperatureManualModeState", T_FLOAT, 50.0),
+            ("core:MaximalTemperatureManualModeState", T_FLOAT, 62.0),
+        ],
+        discrete={DHW_MODE: ["autoMode", "manualEcoActive", "manualEcoInactive"]},
+        manufacturer="Atlantic",
+    )
+
+
+def hot_water_tank(url: str, label: str) -> dict[str, Any]:
+    """Build an Atlantic Wi-Fi water heater (ModbusLink, a Steatite Cube).
+
+    It takes its hot water setpoint by ``setTargetDHWTemperature`` and reports
+    it as the DHW target.
+    """
+    return device(
+        url,
+        label,
+        "modbuslink:AtlanticDomesticHotWaterProductionMBLComponent",
+        "WaterHeatingSystem",
+        "DomesticHotWaterProduction",
+        {"setDHWMode": 1, "setBoostMode": 1, "setTargetDHWTemperature": 1},
+        [
+            _STATUS,
+            (MBL_DHW_MODE, T_STRING, "manualEcoInactive"),
+            ("modbuslink:DHWBoostModeState", T_STRING, "off"),
+            ("modbuslink:MiddleWaterTemperatureState", T_FLOAT, 52.0),
             ("core:TargetDHWTemperatureState", T_FLOAT, 55.0),
             ("core:MinimalTemperatureManualModeState", T_FLOAT, 50.0),
             ("core:MaximalTemperatureManualModeState", T_FLOAT, 62.0),
         ],
+        discrete={
+            MBL_DHW_MODE: ["autoMode", "manualEcoActive", "manualEcoInactive"],
+            "modbuslink:DHWBoostModeState": ["off", "on", "prog"],
+        },
         manufacturer="Atlantic",
     )
 
@@ -326,6 +357,7 @@ def controls_house(gateway_id: str = DEFAULT_GATEWAY_ID) -> dict[str, Any]:
             heating_interface(f"ovp://{gw}/6401", "Heating interface"),
             towel_dryer(f"io://{gw}/6402#1", "Towel dryer"),
             water_heater(f"io://{gw}/6403#1", "Water heater"),
+            hot_water_tank(f"modbuslink://{gw}/6405", "Hot water tank"),
             terrace_heater(f"io://{gw}/6404", "Terrace heater"),
         ],
     )

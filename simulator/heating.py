@@ -24,10 +24,53 @@ def _merge(current: Any, update: Any) -> dict[str, Any]:
     return merged
 
 
+COMFORT = "core:ComfortRoomTemperatureState"
+ECO_LOWERING = "core:EcoRoomTemperatureState"
+HEATING_LEVEL = "io:TargetHeatingLevelState"
+# Degrees below comfort of the comfort-1 and comfort-2 levels.
+_COMFORT_STEPS = {"comfort": 0.0, "comfort-1": 1.0, "comfort-2": 2.0}
+# The frost protection setpoint of Atlantic heaters.
+FROST_PROTECTION = 7.0
+
+
 class SetpointHeater(SimDevice):
-    """An Atlantic setpoint heater: programme, external schedule, derogation."""
+    """An Atlantic setpoint heater: programme, external schedule, derogation.
+
+    Its target temperature follows the heating level: the comfort setpoint,
+    one or two degrees below it, or in eco the comfort setpoint lowered by
+    the eco lowering (``EcoRoomTemperatureState`` is a difference, 3.5 in
+    real setups, as ``SetpointLoweringTemperatureInProgModeState``).
+    """
 
     def _changes(self, command: str, params: list[Any]) -> dict[str, Any]:
+        changes = self._setpoint_changes(command, params)
+        if command in ("setHeatingLevel", "setComfortTemperature", "setEcoTemperature"):
+            target = self._level_target(changes)
+            if target is not None:
+                changes[TARGET_TEMPERATURE] = target
+        return changes
+
+    def _level_target(self, changes: dict[str, Any]) -> float | None:
+        """Return the target of the heating level, after these changes."""
+
+        def now(name: str) -> Any:
+            if name in changes:
+                return changes[name]
+            return self.value(name) if self.has_state(name) else None
+
+        level, comfort = now(HEATING_LEVEL), now(COMFORT)
+        if level == "frostprotection":
+            return FROST_PROTECTION
+        if not _is_number(comfort):
+            return None
+        if level in _COMFORT_STEPS:
+            return float(comfort) - _COMFORT_STEPS[level]
+        lowering = now(ECO_LOWERING)
+        if level == "eco" and _is_number(lowering):
+            return float(comfort) - float(lowering)
+        return None
+
+    def _setpoint_changes(self, command: str, params: list[Any]) -> dict[str, Any]:
         if command == "setSchedulingType":
             return {
                 "io:InternalExternalSchedulingTypeState": params[0],

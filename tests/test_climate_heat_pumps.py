@@ -10,6 +10,7 @@ from homeassistant.components.climate import (
     ATTR_FAN_MODE,
     ATTR_HVAC_ACTION,
     ATTR_PRESET_MODE,
+    ATTR_PRESET_MODES,
     ATTR_SWING_MODE,
     DOMAIN as CLIMATE,
     SERVICE_SET_FAN_MODE,
@@ -255,6 +256,20 @@ async def test_evohome(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> N
             ("setOperatingMode", ["holidays", "2026/12/08 00:00"]),
             ("setOperatingMode", ["auto"]),
         ]
+
+
+async def test_evohome_back_to_its_programme(hass: HomeAssistant) -> None:
+    """None is offered: it ends holidays, the controller runs its programme."""
+    async with gateway(hass, Platform.CLIMATE, house=climate_house()) as gw:
+        assert attrs(hass, EVO)[ATTR_PRESET_MODES] == ["none", "day_off", "holidays"]
+        await call(gw, SERVICE_SET_PRESET_MODE, EVO, preset_mode="none")
+        assert gw.commands(URL_EVO) == []  # already in its programme
+        gw.sim.set_state(URL_EVO, "ramses:RAMSESOperatingModeState", "holidays")
+        await gw.poll()
+        await call(gw, SERVICE_SET_PRESET_MODE, EVO, preset_mode="none")
+        state = attrs(hass, EVO)
+        assert (state["state"], state[ATTR_PRESET_MODE]) == ("auto", "none")
+        assert gw.commands(URL_EVO) == [("setOperatingMode", ["auto"])]
 
 
 async def test_zone_control_zone_that_derogates(hass: HomeAssistant) -> None:

@@ -87,3 +87,23 @@ async def test_auto_mode_setpoint_is_a_derogation(hass: HomeAssistant) -> None:
             ("setOperatingMode", ["internal"]),
             ("setDerogatedTargetTemperature", [17.5]),
         ]
+
+
+async def test_heating_level_sets_the_target(hass: HomeAssistant) -> None:
+    """The heater reports the level's setpoint: eco is comfort lowered by eco."""
+    async with gateway(hass, Platform.CLIMATE) as gw:
+        await gw.call(CLIMATE, SERVICE_SET_PRESET_MODE, HEATER, preset_mode="eco")
+        await gw.sync()
+        state = attrs(hass)
+        assert (state[ATTR_PRESET_MODE], state[ATTR_TEMPERATURE]) == ("eco", 16.5)
+        await gw.call(CLIMATE, SERVICE_SET_PRESET_MODE, HEATER, preset_mode="comfort-1")
+        await gw.sync()
+        assert attrs(hass)[ATTR_TEMPERATURE] == 19.0
+        await gw.call(CLIMATE, SERVICE_SET_PRESET_MODE, HEATER, preset_mode="comfort")
+        await gw.sync()
+        assert attrs(hass)[ATTR_TEMPERATURE] == 20.0
+        assert gw.commands(URL) == [
+            ("setHeatingLevel", ["eco"]),
+            ("setHeatingLevel", ["comfort-1"]),
+            ("setHeatingLevel", ["comfort"]),
+        ]

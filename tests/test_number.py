@@ -45,6 +45,7 @@ INTERFACE = f"ovp://{GW}/6401"
 DRYER = f"io://{GW}/6402#1"
 HEATER = f"io://{GW}/6403#1"
 TERRACE = f"io://{GW}/6404"
+TANK = f"modbuslink://{GW}/6405"
 BOOST = "number.water_heater_boost_duration"
 
 
@@ -142,9 +143,9 @@ async def test_entities(
             5,
         ),
         (
-            "number.water_heater_target_temperature",
+            "number.hot_water_tank_target_temperature",
             60,
-            HEATER,
+            TANK,
             ("setTargetDHWTemperature", [60.0]),
             60,
         ),

@@ -92,13 +92,19 @@ async def test_partial_garage_door(hass: HomeAssistant) -> None:
 
 async def test_alarm_zones(hass: HomeAssistant) -> None:
     async with gateway(hass, Platform.SELECT, house=HOUSE) as gw:
+        # No zone armed (an empty state) has a name, and no empty option.
+        state = hass.states.get(ZONES)
+        assert state is not None
+        assert "" not in state.attributes[ATTR_OPTIONS]
+        assert option_of(hass, ZONES) == "none"
         await select(gw, ZONES, "A,C")
         await gw.sync()
         assert option_of(hass, ZONES) == "A,C"
         # No zone: the alarm is switched off.
-        await select(gw, ZONES, "")
+        await select(gw, ZONES, "none")
         await gw.sync()
-        assert option_of(hass, ZONES) == ""
+        assert gw.sim.state(URL_ALARM, "core:ActiveZonesState") == ""
+        assert option_of(hass, ZONES) == "none"
         assert gw.commands(URL_ALARM) == [("alarmZoneOn", ["A,C"]), ("alarmOff", [])]
 
 

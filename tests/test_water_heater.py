@@ -29,6 +29,8 @@ pytestmark = pytest.mark.usefixtures("socket_enabled")
 HEATER, URL = "water_heater.water_heater", f"io://{GW}/7001#1"
 RELAUNCH_ON = {"relaunch": "on", "absence": "off"}
 ALL_OFF = {"relaunch": "off", "absence": "off"}
+# The DHW modes a V2 definition lists, and boost.
+V2_OPERATIONS = ["auto", "manual_eco", "manual", "performance"]
 
 
 def attrs(hass: HomeAssistant) -> dict[str, object]:
@@ -50,12 +52,7 @@ async def test_modes_and_setpoint(hass: HomeAssistant) -> None:
     async with gateway(hass, Platform.WATER_HEATER, house=actuators_house()) as gw:
         state = attrs(hass)
         assert state["state"] == "auto"
-        assert state[ATTR_OPERATION_LIST] == [
-            "auto",
-            "manual_eco",
-            "manual",
-            "performance",
-        ]
+        assert state[ATTR_OPERATION_LIST] == V2_OPERATIONS
         assert state["current_temperature"] == 48.5
         await gw.call(
             WATER_HEATER,
@@ -127,6 +124,24 @@ async def test_bad_input_is_refused(hass: HomeAssistant) -> None:
             await heater.async_set_temperature(temperature=90)
         assert err.value.translation_key == "temperature_out_of_range"
         assert gw.commands(URL) == []
+
+
+async def test_controls_house_heater_offers_what_its_definition_lists(
+    hass: HomeAssistant,
+) -> None:
+    """The controls house's V2 heater: its DHW modes, its water temperature."""
+    url = f"io://{GW}/6403#1"
+    async with gateway(hass, Platform.WATER_HEATER, house="controls") as gw:
+        state = attrs(hass)
+        assert state["state"] == "auto"
+        assert state[ATTR_OPERATION_LIST] == V2_OPERATIONS
+        assert state["current_temperature"] == 48.5
+        await gw.call(
+            WATER_HEATER, SERVICE_SET_OPERATION_MODE, HEATER, operation_mode="manual"
+        )
+        await gw.sync()
+        assert attrs(hass)["state"] == "manual"
+        assert gw.commands(url) == [("setDHWMode", ["manualEcoInactive"])]
 
 
 APC, URL_APC = "water_heater.heat_pump_hot_water", f"io://{GW}/7002#3"

@@ -92,3 +92,21 @@ def test_older_models_boost_with_a_command() -> None:
         ("setWaterTargetTemperature", [55])
     ]
     assert ATLANTIC_DHW.temperature_commands_fn(heater([]), 55) == []
+
+
+def test_without_dhw_modes_only_the_boost_is_offered() -> None:
+    """No ``setDHWMode``: no DHW mode; the heater runs (on) or boosts."""
+    commands = {"setCurrentOperatingMode": 1, "setBoostModeDuration": 1}
+    normal = heater([("core:BoostModeDurationState", T_INT, 0)], commands=commands)
+    assert ATLANTIC_DHW.operations_fn(normal) == ["on", "performance"]
+    assert ATLANTIC_DHW.operation_fn(normal) == "on"
+    boosting = heater([("core:BoostModeDurationState", T_INT, 2)], commands=commands)
+    assert ATLANTIC_DHW.operation_fn(boosting) == "performance"
+    back = ATLANTIC_DHW.operation_commands_fn(boosting, "on")
+    assert [(c.name, c.parameters) for c in back] == [
+        ("setCurrentOperatingMode", [{"relaunch": "off", "absence": "off"}])
+    ]
+    assert ATLANTIC_DHW.operation_commands_fn(normal, "on") == []
+    # Neither DHW modes nor boost: no operation at all.
+    assert ATLANTIC_DHW.operations_fn(heater([], commands={"identify": 0})) == []
+    assert ATLANTIC_DHW.operation_fn(heater([], commands={"identify": 0})) is None

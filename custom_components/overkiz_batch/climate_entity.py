@@ -77,6 +77,17 @@ class OverkizBatchClimate(OverkizBatchEntity, ClimateEntity):
         return self.entity_description.max_temp if value is None else value
 
     @property
+    def hvac_modes(self) -> list[HVACMode]:
+        """Return the modes the device can be switched to.
+
+        A device without the family's mode commands is shown in the mode it
+        reports, the only one it offers.
+        """
+        if self._attr_hvac_modes or (mode := self.hvac_mode) is None:
+            return self._attr_hvac_modes
+        return [mode]
+
+    @property
     def hvac_mode(self) -> HVACMode | None:
         """Return the mode the device is in (None for a value we do not know)."""
         desc = self.entity_description
@@ -137,7 +148,9 @@ class OverkizBatchClimate(OverkizBatchEntity, ClimateEntity):
         desc = self.entity_description
         if hvac_mode == desc.fixed_hvac_mode:
             return
-        if hvac_mode not in self.hvac_modes:
+        if not self._attr_hvac_modes and hvac_mode == self.hvac_mode:
+            return  # the mode it is in, which it cannot leave
+        if hvac_mode not in self._attr_hvac_modes:
             raise validation_error("unsupported_hvac_mode", hvac_mode=hvac_mode)
         command, parameter = desc.hvac_commands[hvac_mode]
         await self.async_execute(self.command(command, parameter))

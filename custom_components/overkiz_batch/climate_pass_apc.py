@@ -102,7 +102,7 @@ class ZoneControlClimate(OverkizBatchClimate):
 
     async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
         """Set the auto switch, then the operating mode, as one action."""
-        if hvac_mode not in self.hvac_modes:
+        if hvac_mode not in self._attr_hvac_modes:
             raise validation_error("unsupported_hvac_mode", hvac_mode=hvac_mode)
         commands: list[Command] = []
         if self._auto:
@@ -217,7 +217,7 @@ class HeatingZoneClimate(OverkizBatchClimate):
 
     async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
         """Switch the zone's heating mode."""
-        if hvac_mode not in self.hvac_modes:
+        if hvac_mode not in self._attr_hvac_modes:
             raise validation_error("unsupported_hvac_mode", hvac_mode=hvac_mode)
         await self._async_heating_mode(
             self.entity_description.hvac_commands[hvac_mode][1]

@@ -125,7 +125,7 @@ class ZoneControlZoneClimate(HeatingZoneClimate):
         if self._derogates:
             await super().async_set_hvac_mode(hvac_mode)
             return
-        if hvac_mode not in self.hvac_modes:
+        if hvac_mode not in self._attr_hvac_modes:
             raise validation_error("unsupported_hvac_mode", hvac_mode=hvac_mode)
         value = "off" if hvac_mode == HVACMode.OFF else "on"
         await self.async_execute(

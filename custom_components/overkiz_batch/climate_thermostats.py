@@ -90,7 +90,7 @@ class SomfyHeatingInterfaceClimate(OverkizBatchClimate):
         if hvac_mode == HVACMode.OFF or self.hvac_mode != HVACMode.OFF:
             await super().async_set_hvac_mode(hvac_mode)
             return
-        if hvac_mode not in self.hvac_modes:
+        if hvac_mode not in self._attr_hvac_modes:
             raise validation_error("unsupported_hvac_mode", hvac_mode=hvac_mode)
         command, value = self.entity_description.hvac_commands[hvac_mode]
         await self.async_execute(
@@ -149,12 +149,24 @@ class EvoHomeClimate(OverkizBatchClimate):
     """An EvoHome controller: a day off or holidays end on a date."""
 
     @property
+    def preset_modes(self) -> list[str]:
+        """Offer none (the programme) besides a day off and holidays."""
+        return [PRESET_NONE, *(self._attr_preset_modes or [])]
+
+    @property
     def preset_mode(self) -> str | None:
         """Return day off or holidays, else none."""
         return super().preset_mode or PRESET_NONE
 
     async def async_set_preset_mode(self, preset_mode: str) -> None:
-        """Take a day off (until midnight) or holidays (a week)."""
+        """Take a day off (until midnight) or holidays (a week).
+
+        None ends them: the controller runs its programme (auto) again.
+        """
+        if preset_mode == PRESET_NONE:
+            if self.preset_mode != PRESET_NONE:
+                await super().async_set_hvac_mode(HVACMode.AUTO)
+            return
         if preset_mode not in _EVO_PRESETS:
             raise validation_error("unsupported_preset_mode", preset_mode=preset_mode)
         mode, days = _EVO_PRESETS[preset_mode]

@@ -31,8 +31,10 @@ if TYPE_CHECKING:
 # The guards govern concurrency, not Home Assistant's semaphore.
 PARALLEL_UPDATES = 0
 
-# An alarm's zones as the gateway names them; no zone means the alarm is off.
-ALARM_ZONES = ("", "A", "B", "C", "A,B", "B,C", "A,C", "A,B,C")
+# An alarm's zones as the gateway names them; no zone (an empty state) means
+# the alarm is off, offered by a name of its own.
+NO_ZONE = "none"
+ALARM_ZONES = (NO_ZONE, "A", "B", "C", "A,B", "B,C", "A,C", "A,B,C")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,6 +46,7 @@ class OverkizSelectDescription(SelectEntityDescription):
     """
 
     command_fn: Callable[[str], Command]
+    option_fn: Callable[[str], str] = str
 
 
 def _by_option(commands: dict[str, str]) -> Callable[[str], Command]:
@@ -57,7 +60,7 @@ def _with_option(command: str) -> Callable[[str], Command]:
 
 
 def _alarm_zones(option: str) -> Command:
-    if not option:
+    if option == NO_ZONE:
         return Command(name=OverkizCommand.ALARM_OFF)
     return Command(name=OverkizCommand.ALARM_ZONE_ON, parameters=[option])
 
@@ -114,6 +117,7 @@ SELECT_DESCRIPTIONS: tuple[OverkizSelectDescription, ...] = (
         translation_key="active_zones",
         options=list(ALARM_ZONES),
         command_fn=_alarm_zones,
+        option_fn=lambda zones: zones or NO_ZONE,
     ),
 )
 
@@ -162,7 +166,8 @@ class OverkizBatchSelect(OverkizBatchEntity, SelectEntity):
     @property
     def current_option(self) -> str | None:
         """Return the choice the device reports."""
-        return as_str(self.state_of(self.entity_description.key))
+        value = as_str(self.state_of(self.entity_description.key))
+        return None if value is None else self.entity_description.option_fn(value)
 
     async def async_select_option(self, option: str) -> None:
         """Run the option's command (Home Assistant checked it is offered)."""

@@ -95,7 +95,12 @@ DHW_MODES: Mapping[str, str] = MappingProxyType(
 
 
 def _dhw_mode_values(device: Device) -> list[str]:
-    """Return the DHW modes the definition lists (all known ones if none)."""
+    """Return the DHW modes the definition lists (all known ones if none).
+
+    None without the command that sets them.
+    """
+    if not device.supports_command(OverkizCommand.SET_DHW_MODE):
+        return []
     for name in _DHW_MODE_STATES:
         if (definition := device.definition.states.get(name)) and definition.values:
             return [value for value in definition.values if value in DHW_MODES]
@@ -162,18 +167,28 @@ def _relaunch(device: Device, relaunch: str, absence: str) -> Commands:
     ]
 
 
-def _dhw_operations(device: Device) -> list[str]:
-    operations = [DHW_MODES[value] for value in _dhw_mode_values(device)]
-    if device.supports_any_command(
+def _can_boost(device: Device) -> bool:
+    return device.supports_any_command(
         [OverkizCommand.SET_BOOST_MODE, OverkizCommand.SET_CURRENT_OPERATING_MODE]
-    ):
-        operations.append(STATE_PERFORMANCE)
+    )
+
+
+def _dhw_operations(device: Device) -> list[str]:
+    """Return the DHW modes and boost the device takes.
+
+    Without DHW modes, a device that boosts runs normally (on) or boosts.
+    """
+    operations = [DHW_MODES[value] for value in _dhw_mode_values(device)]
+    if _can_boost(device):
+        operations = [*(operations or [STATE_ON]), STATE_PERFORMANCE]
     return list(dict.fromkeys(operations))
 
 
 def _dhw_operation(device: Device) -> str | None:
     if dhw_boost(device):
         return STATE_PERFORMANCE
+    if not _dhw_mode_values(device):
+        return STATE_ON if _can_boost(device) else None
     return DHW_MODES.get(str(_value(device, *_DHW_MODE_STATES)))
 
 
@@ -190,9 +205,11 @@ def _dhw_operation_commands(device: Device, operation: str) -> Commands:
     """Return a boost; or the running boost ended, then the DHW mode."""
     if operation == STATE_PERFORMANCE:
         return _dhw_boost_commands(device, True)
-    values = _dhw_mode_values(device)
-    value = next(v for v in values if DHW_MODES[v] == operation)
     commands = _dhw_boost_commands(device, False) if dhw_boost(device) else []
+    values = _dhw_mode_values(device)
+    value = next((v for v in values if DHW_MODES[v] == operation), None)
+    if value is None:  # on: the boost ended is all
+        return commands
     return [*commands, _command(OverkizCommand.SET_DHW_MODE, value)]
 
 
@@ -263,6 +280,7 @@ ATLANTIC_DHW = OverkizWaterHeaterDescription(
     current_temperature_states=(
         OverkizState.IO_MIDDLE_WATER_TEMPERATURE,
         OverkizState.MODBUSLINK_MIDDLE_WATER_TEMPERATURE,
+        OverkizState.CORE_TEMPERATURE,  # V2 models that report no middle one
     ),
     target_temperature_fn=_dhw_target,
     temperature_commands_fn=_dhw_temperature_commands,

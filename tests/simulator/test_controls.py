@@ -24,6 +24,7 @@ ALARM = f"io://{GW}/6303"
 INTERFACE = f"ovp://{GW}/6401"
 DRYER = f"io://{GW}/6402#1"
 HEATER = f"io://{GW}/6403#1"
+TANK = f"modbuslink://{GW}/6405"
 
 
 def body(url: str, *commands: tuple[Any, ...]) -> dict[str, Any]:
@@ -138,7 +139,7 @@ async def test_settings(controls_sim: GatewaySimulator) -> None:
         (DRYER, ("setTowelDryerBoostModeDuration", 46)),  # maximum 45
         (DRYER, ("setDryingDuration", "long")),
         (HEATER, ("setExpectedNumberOfShower", 1)),  # minimum 2
-        (HEATER, ("setTargetDHWTemperature", 70)),  # maximum 62
+        (TANK, ("setTargetDHWTemperature", 70)),  # maximum 62
     ],
 )
 def test_bad_parameters_are_refused(
