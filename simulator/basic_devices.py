@@ -242,6 +242,9 @@ def setpoint_heater(
             ("core:EcoRoomTemperatureState", T_FLOAT, 3.5),
             ("core:MaximumTargetTemperatureState", T_FLOAT, 28.0),
             ("io:TargetHeatingLevelState", T_STRING, "comfort"),
+            # What the device tells of itself, as real Atlantic heaters do.
+            ("io:ModelState", T_STRING, "Emotion 3 H"),
+            ("core:ManufacturerNameState", T_STRING, "Thermor"),
         ],
         discrete={
             "core:OperatingModeState": [

@@ -43,6 +43,7 @@ from .setup_format import (
     StateSpec,
     device,
     gateway,
+    place,
     setup,
 )
 
@@ -67,6 +68,7 @@ __all__ = [
     "heating_valve",
     "load_house",
     "on_off",
+    "place_oid",
     "roller_shutter",
     "rts_on_off",
     "rts_shutter",
@@ -78,32 +80,85 @@ __all__ = [
 
 
 _ROOMS = ["Living room", "Kitchen", "Bedroom", "Office", "Bathroom", "Attic"]
+# The default house's places: (label, type, floor), rooms on two floors, as an
+# account's home has them; a floor is a place too (type numbers as real setups').
+_FLOORS = {"Ground floor": 101, "First floor": 102}
+_PLACES = {
+    "Living room": (1, "Ground floor"),
+    "Kitchen": (2, "Ground floor"),
+    "Office": (12, "Ground floor"),
+    "Garage": (16, "Ground floor"),
+    "Bedroom": (6, "First floor"),
+    "Bathroom": (8, "First floor"),
+    "Attic": (23, None),
+    "Garden": (108, None),
+}
+
+
+def place_oid(label: str) -> str:
+    """Return the OID of a place of the default house, by its label."""
+    index = [*_FLOORS, *_PLACES].index(label) + 1
+    return f"00000000-0000-4000-8000-{100 + index:012d}"
+
+
+def _default_places() -> list[dict[str, Any]]:
+    """Return the floors and rooms under the default house."""
+    floors = {
+        name: place(name, kind, place_oid(name)) for name, kind in _FLOORS.items()
+    }
+    top: list[dict[str, Any]] = list(floors.values())
+    for name, (kind, floor) in _PLACES.items():
+        room = place(name, kind, place_oid(name))
+        (floors[floor]["subPlaces"] if floor else top).append(room)
+    return top
+
+
+def _in(room: str | None, *devices: dict[str, Any]) -> list[dict[str, Any]]:
+    """Put devices in a room of the default house (None: the house itself)."""
+    for raw in devices:
+        if room is not None:
+            raw["placeOID"] = place_oid(room)
+    return list(devices)
 
 
 def default_house(gateway_id: str = DEFAULT_GATEWAY_ID) -> dict[str, Any]:
-    """Build the house the demo and most tests use: covers, switches, heating."""
+    """Build the house the demo and most tests use: covers, switches, heating.
+
+    Its devices are in rooms, but for the cellar shutter, the porch light and the
+    valve's sensor, left in the house itself as real setups leave some.
+    """
     gw = gateway_id
     devices: list[dict[str, Any]] = []
     for number in range(12):
         room = _ROOMS[number % len(_ROOMS)]
         closure = (0, 100, 40)[number % 3]
-        devices.append(
-            roller_shutter(
-                f"io://{gw}/{1001 + number}", f"{room} shutter {number + 1}", closure
-            )
+        label = f"{room} shutter {number + 1}"
+        devices += _in(
+            room, roller_shutter(f"io://{gw}/{1001 + number}", label, closure)
         )
-    devices.append(awning(f"io://{gw}/2001", "Terrace awning"))
-    devices.append(exterior_screen(f"io://{gw}/2002", "Patio screen", 0))
-    devices.append(rts_shutter(f"rts://{gw}/16000001", "Garage shutter"))
-    devices.append(rts_shutter(f"rts://{gw}/16000002", "Cellar shutter"))
-    devices.append(on_off(f"io://{gw}/3001", "Garden lights"))
-    devices.append(on_off(f"io://{gw}/3002", "Pool pump", on=True))
-    devices.append(on_off(f"io://{gw}/3003", "Fountain"))
-    devices.append(rts_on_off(f"rts://{gw}/16000003", "Porch light"))
-    devices.append(heating_level_heater(f"io://{gw}/4001", "Bathroom heater"))
-    devices.extend(setpoint_heater(f"io://{gw}/4002", "Living room heater"))
-    devices.extend(heating_valve(f"io://{gw}/5001", "Bedroom valve"))
-    house = setup(gateway_id, devices)
+    devices += _in(
+        "Garden",
+        awning(f"io://{gw}/2001", "Terrace awning"),
+        exterior_screen(f"io://{gw}/2002", "Patio screen", 0),
+    )
+    devices += _in("Garage", rts_shutter(f"rts://{gw}/16000001", "Garage shutter"))
+    devices += _in(None, rts_shutter(f"rts://{gw}/16000002", "Cellar shutter"))
+    devices += _in(
+        "Garden",
+        on_off(f"io://{gw}/3001", "Garden lights"),
+        on_off(f"io://{gw}/3002", "Pool pump", on=True),
+        on_off(f"io://{gw}/3003", "Fountain"),
+    )
+    devices += _in(None, rts_on_off(f"rts://{gw}/16000003", "Porch light"))
+    devices += _in(
+        "Bathroom", heating_level_heater(f"io://{gw}/4001", "Bathroom heater")
+    )
+    devices += _in(
+        "Living room", *setpoint_heater(f"io://{gw}/4002", "Living room heater")
+    )
+    valve, valve_sensor = heating_valve(f"io://{gw}/5001", "Bedroom valve")
+    devices += _in("Bedroom", valve) + _in(None, valve_sensor)
+    house = setup(gateway_id, devices, _default_places())
     house[HOUSE_KEY] = default_scenarios(gateway_id)
     return house
 

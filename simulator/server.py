@@ -18,6 +18,7 @@ from aiohttp import web
 from . import sensing
 from .auth import COOKIE
 from .errors import ERRORS, ApiErrorResponse, api_error, injected_error
+from .setup_format import local_device
 from .wire import java_numbers
 
 if TYPE_CHECKING:
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 LOCAL_PREFIX = "/enduser-mobile-web/1/enduserAPI/"
 CLOUD_PREFIX = "/enduser-mobile-web/enduserAPI/"
 CONTROL_PREFIX = "/_sim/"
+# Endpoints a local gateway does not have: it has no account, nor the home's places.
+CLOUD_ONLY = frozenset({"login", "setup/places"})
 
 type Handler = Callable[[web.Request, list[str], str], Awaitable[web.StreamResponse]]
 
@@ -64,6 +67,7 @@ ROUTES = (
     _route("GET", "setup", "setup", "setup"),
     _route("GET", "setup/devices", "setup/devices", "devices"),
     _route("GET", "setup/gateways", "setup/gateways", "gateways"),
+    _route("GET", "setup/places", "setup/places", "places"),
     _route(
         "POST",
         "setup/devices/states/refresh",
@@ -164,7 +168,7 @@ class ApiServer:
     ) -> web.StreamResponse:
         sim = self.sim
         sim.stats.calls[route.name] += 1
-        if route.name == "login" and sim.mode != "cloud":
+        if route.name in CLOUD_ONLY and sim.mode != "cloud":
             raise api_error("NO_SUCH_RESOURCE")
         if (
             route.name == "history/executions"
@@ -233,10 +237,18 @@ class ApiServer:
         house = self.sim.core.house
         if self.sim.mode == "cloud":
             return _json(house)
-        return _json({"gateways": house["gateways"], "devices": house["devices"]})
+        return _json({"gateways": house["gateways"], "devices": self._devices()})
+
+    def _devices(self) -> list[Any]:
+        """Return the house's devices as this API sends them (local: no places)."""
+        devices: list[Any] = self.sim.core.house["devices"]
+        return devices if self.sim.mode == "cloud" else list(map(local_device, devices))
 
     async def _h_devices(self, *_: Any) -> web.Response:
-        return _json(self.sim.core.house["devices"])
+        return _json(self._devices())
+
+    async def _h_places(self, *_: Any) -> web.Response:
+        return _json(self.sim.core.house.get("rootPlace"))
 
     async def _h_gateways(self, *_: Any) -> web.Response:
         return _json(self.sim.core.house["gateways"])
@@ -250,7 +262,8 @@ class ApiServer:
     async def _h_device(
         self, _: web.Request, values: list[str], __: str
     ) -> web.Response:
-        return _json(self._device(values[0]).raw)
+        raw = self._device(values[0]).raw
+        return _json(raw if self.sim.mode == "cloud" else local_device(raw))
 
     async def _h_states(
         self, _: web.Request, values: list[str], __: str

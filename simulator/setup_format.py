@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 DEFAULT_GATEWAY_ID = "0811-2300-4455"
+ROOT_PLACE_OID = "00000000-0000-4000-8000-000000000001"  # the house itself
 _EPOCH_MS = 1_700_000_000_000
 
 # State value types of the API.
@@ -81,6 +82,13 @@ def device(
     }
 
 
+def local_device(raw: Any) -> Any:
+    """Return a device as the local API sends it: without the cloud's ``placeOID``."""
+    if not isinstance(raw, dict):
+        return raw
+    return {key: value for key, value in raw.items() if key != "placeOID"}
+
+
 # Shared by the device builders: the availability state and IO maintenance commands.
 _STATUS = ("core:StatusState", T_STRING, "available")
 _IO_MAINTENANCE = {"identify": 0, "wink": 1, "getName": 0, "setName": 1}
@@ -92,7 +100,7 @@ def gateway(gateway_id: str = DEFAULT_GATEWAY_ID) -> dict[str, Any]:
         "gatewayId": gateway_id,
         "type": 98,
         "subType": 1,
-        "placeOID": "00000000-0000-4000-8000-000000000001",
+        "placeOID": ROOT_PLACE_OID,
         "alive": True,
         "timeReliable": True,
         "connectivity": {"status": "OK", "protocolVersion": "2025.4.4-12"},
@@ -104,8 +112,32 @@ def gateway(gateway_id: str = DEFAULT_GATEWAY_ID) -> dict[str, Any]:
     }
 
 
-def setup(gateway_id: str, devices: list[dict[str, Any]]) -> dict[str, Any]:
-    """Build a setup in the cloud's format (the local API sends a subset)."""
+def place(
+    label: str, kind: int, oid: str, sub_places: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """One place of the home (the house, a floor, a room), as ``rootPlace`` nests."""
+    return {
+        "creationTime": _EPOCH_MS,
+        "lastUpdateTime": _EPOCH_MS,
+        "label": label,
+        "type": kind,
+        "oid": oid,
+        "subPlaces": sub_places or [],
+    }
+
+
+def setup(
+    gateway_id: str,
+    devices: list[dict[str, Any]],
+    places: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Build a setup in the cloud's format (the local API sends a subset).
+
+    ``places`` are the floors and rooms under the house (the root place); a device
+    is in one when its ``placeOID`` names it, else in the house itself.
+    """
+    for raw in devices:
+        raw.setdefault("placeOID", ROOT_PLACE_OID)
     return {
         "creationTime": _EPOCH_MS,
         "lastUpdateTime": _EPOCH_MS,
@@ -130,13 +162,6 @@ def setup(gateway_id: str, devices: list[dict[str, Any]]) -> dict[str, Any]:
         "devices": devices,
         "zones": [],
         "resellerDelegationType": "NEVER",
-        "rootPlace": {
-            "creationTime": _EPOCH_MS,
-            "lastUpdateTime": _EPOCH_MS,
-            "label": "House",
-            "type": 200,
-            "oid": "00000000-0000-4000-8000-000000000001",
-            "subPlaces": [],
-        },
+        "rootPlace": place("House", 200, ROOT_PLACE_OID, places),
         "features": [],
     }

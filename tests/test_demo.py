@@ -13,6 +13,8 @@ import importlib.util
 from ipaddress import ip_address
 import json
 from pathlib import Path
+import re
+import shutil
 import signal
 import sys
 from types import ModuleType
@@ -38,14 +40,18 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
+from homeassistant.util.yaml import load_yaml_dict
 import pytest
 
 from custom_components.overkiz_batch.const import DOMAIN
-from simulator import GatewaySimulator, default_house
+from simulator import GatewaySimulator, default_house, load_house
+from simulator.houses import with_gateway_id
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 CONFIGURATION = CHECKOUT / "config" / "configuration.yaml"
 
+# An entity row of a dashboard's entities card.
+ENTITY_ROW = re.compile(r"^ +- ([a-z_]+\.[a-z0-9_]+)$", re.MULTILINE)
 # What Home Assistant shows as a cover (the simulator's cover devices).
 COVER_CLASSES = {"RollerShutter", "Awning", "ExteriorScreen"}
 
@@ -151,6 +157,46 @@ async def _check_house_and_close_covers(
         assert state is not None
         if not state.attributes.get("assumed_state"):  # RTS reports nothing
             assert state.state == CoverState.CLOSED, entity_id
+
+
+@pytest.mark.usefixtures("socket_enabled")
+@pytest.mark.parametrize(
+    ("house", "gateway_id"),
+    [("default", None), ("default", "1234-5678-9012"), ("controls", None)],
+)
+async def test_dashboard_names_only_entities_of_the_house_it_runs(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    tmp_path: Path,
+    house: str,
+    gateway_id: str | None,
+) -> None:
+    """The default house's own dashboard, any other house Home Assistant's."""
+    lovelace = load_yaml_config_file(str(CONFIGURATION))["lovelace"]
+    shown = tmp_path / lovelace["dashboards"]["demo-house"]["filename"]
+    shutil.copytree(CONFIGURATION.parent / "dashboards", tmp_path / "dashboards")
+    setup = load_house(house)
+    if gateway_id:
+        setup = with_gateway_id(setup, gateway_id)
+    async with GatewaySimulator(house=setup, mode="local", token="t") as sim:
+        demo.write_state(tmp_path, demo.entry_data(sim.host, sim.token, sim.gateway_id))
+        demo.write_dashboard(tmp_path, house, sim.gateway_id)
+        hass_storage.update(_stores(tmp_path))
+        await hass.config_entries.async_initialize()
+        (entry,) = hass.config_entries.async_entries(DOMAIN)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        try:
+            dashboard = load_yaml_dict(str(shown))
+            named = set(ENTITY_ROW.findall(shown.read_text()))
+            assert named <= set(hass.states.async_entity_ids()), named
+        finally:
+            assert await hass.config_entries.async_unload(entry.entry_id)
+    if house == "default":
+        assert len(named) > 20  # every device, and the gateway's pending actions
+        assert dashboard["views"][0]["title"] == "House"
+    else:
+        assert dashboard == {"strategy": {"type": "original-states"}}
 
 
 async def test_demo_lets_this_machine_in_without_a_login(

@@ -64,6 +64,13 @@ async def activate(hass: HomeAssistant, entity_id: str) -> None:
     )
 
 
+def cover(hass: HomeAssistant, url: str) -> str:
+    """The cover's entity id (on the cloud its room's area prefixes it)."""
+    entity_id = er.async_get(hass).async_get_entity_id(COVER_DOMAIN, DOMAIN, url)
+    assert entity_id is not None, url
+    return entity_id
+
+
 def ran(sim: GatewaySimulator, url: str) -> list[str]:
     return [name for name, _ in sim.stats.device_commands.get(url, [])]
 
@@ -109,7 +116,7 @@ async def test_a_scene_waits_behind_the_queued_commands(
 ) -> None:
     """Per-device order holds: a queued open runs before the scenario's close."""
     sim, _ = await start(hass, make_sim, monkeypatch, options={"queue_delay": 5.0})
-    entity_id = "cover.living_room_shutter_1"
+    entity_id = cover(hass, SHUTTERS[0])
     opening = hass.async_create_task(
         hass.services.async_call(
             COVER_DOMAIN, SERVICE_OPEN_COVER, {"entity_id": entity_id}, blocking=True
@@ -236,7 +243,7 @@ async def test_failure_event_names_the_scene(
     await hass.services.async_call(
         COVER_DOMAIN,
         SERVICE_OPEN_COVER,
-        {"entity_id": "cover.living_room_shutter_1"},
+        {"entity_id": cover(hass, SHUTTERS[0])},
         blocking=True,
     )
     await sim.settle()

@@ -88,7 +88,7 @@ async def test_each_gateway_moves_when_added(
     ent_reg = er.async_get(hass)
     shutter_a = entity_id(hass, "cover", CORE_DOMAIN, SHUTTER_A)
     shutter_b = entity_id(hass, "cover", CORE_DOMAIN, SHUTTER_B)
-    living = ar.async_get(hass).async_create("Living room").id
+    living = ar.async_get(hass).async_create("Lounge").id
     barn = ar.async_get(hass).async_create("Barn").id
     ent_reg.async_update_entity(shutter_a, area_id=living, name="Big window")
     ent_reg.async_update_entity(shutter_b, area_id=barn, name="Barn door")

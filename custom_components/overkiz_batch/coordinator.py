@@ -97,7 +97,9 @@ class OverkizBatchCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         # The cloud marks a gateway down with an event, before any request fails.
         self.gateway_alive = self.gateway.alive is not False if self.gateway else True
         self.data = own_devices(setup, setup.devices, self.gateway_id)
-        self.devices = GatewayDevices(hass, entry, client.server_config, self.data)
+        self.devices = GatewayDevices(
+            hass, entry, client.server_config, self.data, setup.root_place
+        )
         self.executions = ExecutionTracker(EXECUTION_MAX_AGE, dt_util.utcnow)
         self.job_group = JobGroup(f"{DOMAIN}_{self.gateway_id}")
         self.commands = GatewayCommands(

@@ -7,8 +7,8 @@ the simulator. The children run in their own process group, so a Ctrl-C reaches 
 launcher alone and the stop keeps that order; they get SIGTERM if the launcher dies.
 
 Before Home Assistant starts, the launcher writes run-time state into the config folder
-(demo_state.py); the children and their output are demo_children.py's, the command line
-demo_args.py's.
+(demo_state.py) and the dashboard of the house it runs (demo_dashboard.py); the
+children and their output are demo_children.py's, the command line demo_args.py's.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # its modules beside it
 from demo_args import CHECKOUT, parse_args
 from demo_children import Child, http_get, port_free, say, wait_until
+from demo_dashboard import write_dashboard
 from demo_state import STORAGE, entry_data, gateway_title, reset, write_state
 
 LOCAL_API_PATH = "/enduser-mobile-web/1/enduserAPI/"
@@ -113,6 +114,7 @@ async def run(options: argparse.Namespace) -> int:
         say(f"simulator up: gateway {gateway} at https://{host}")
         data = entry_data(host, options.token, gateway)
         write_state(options.config, data, options.port, gateway_title(found))
+        write_dashboard(options.config, options.house, gateway)
         say(f"state written to {options.config / STORAGE}; starting Home Assistant")
         hass = await Child.start(
             "hass",

@@ -23,13 +23,22 @@ from pyoverkiz.models import (
     Event,
     ExecutionRegisteredEvent,
     ExecutionStateChangedEvent,
+    Place,
 )
 import pytest
 
 from simulator import GatewaySimulator
 
 from .api_events import events_until_done, states_of
-from .conftest import SETPOINT_HEATER, SHUTTER, SWITCH, action, connect, execute
+from .conftest import (
+    SETPOINT_HEATER,
+    SHUTTER,
+    SWITCH,
+    VALVE,
+    action,
+    connect,
+    execute,
+)
 
 
 async def test_setup_devices_and_gateways(sim: GatewaySimulator) -> None:
@@ -51,6 +60,39 @@ async def test_setup_devices_and_gateways(sim: GatewaySimulator) -> None:
     assert version
     # The cloud adds the setup's place and location, the local API sends no more.
     assert (setup.root_place is not None) is (sim.mode == "cloud")
+
+
+async def test_places_only_on_the_cloud(sim: GatewaySimulator) -> None:
+    """The cloud tells the home's places and each device's; a local gateway none."""
+    async with connect(sim) as client:
+        setup = await client.get_setup()
+        devices = await client.get_devices(refresh=True)
+        if sim.mode == "local":
+            with pytest.raises(BaseOverkizError):
+                await client.get_places()
+        else:
+            places = await client.get_places()
+    oids = {d.device_url: d.place_oid for d in [*setup.devices, *devices]}
+    if sim.mode == "local":
+        assert setup.root_place is None
+        assert set(oids.values()) == {None}
+        return
+    assert setup.root_place == places
+    assert (places.label, places.type) == ("House", 200)
+
+    def labels(place: Place) -> dict[str | None, str]:
+        found: dict[str | None, str] = {place.oid: place.label}
+        for sub in place.sub_places:
+            found |= labels(sub)
+        return found
+
+    rooms = labels(places)
+    assert rooms[oids[SHUTTER]] == "Living room"
+    assert rooms[oids[SETPOINT_HEATER]] == "Living room"
+    assert oids[SETPOINT_HEATER.replace("#1", "#2")] == oids[SETPOINT_HEATER]
+    assert oids[VALVE.replace("#1", "#2")] == places.oid  # left in the house itself
+    ground_floor = next(p for p in places.sub_places if p.label == "Ground floor")
+    assert "Living room" in {room.label for room in ground_floor.sub_places}
 
 
 async def test_refresh_endpoints(sim: GatewaySimulator) -> None:
