@@ -82,7 +82,7 @@ async def test_entities(
         ("button.siren_ring", SIREN, ("ring", [])),
         ("button.hall_light_identify", LIGHT, ("startIdentify", [])),
         # No startIdentify on this device: identify is its identify button.
-        ("button.kitchen_shutter_start_identifying", SHUTTER, ("identify", [])),
+        ("button.kitchen_shutter_identify", SHUTTER, ("identify", [])),
     ],
 )
 async def test_press_runs_the_command_once(

@@ -83,6 +83,7 @@ BUTTON_DESCRIPTIONS: dict[str, OverkizButtonDescription] = {
         ),
         # startIdentify blinks once; identify keeps blinking until stopIdentify.
         _IDENTIFY,
+        # Named "Identify" on a device that has no other (see _buttons_of).
         replace(
             _IDENTIFY,
             key=OverkizCommand.IDENTIFY,
@@ -143,8 +144,13 @@ def _buttons_of(
     if {str(device.ui_class), str(device.widget)} & NOT_DEVICES:
         return  # the gateway itself or its radio: nothing to press
     for command in device.definition.commands:
-        if (description := BUTTON_DESCRIPTIONS.get(str(command))) is not None:
-            yield OverkizBatchButton(coordinator, device, description)
+        if (description := BUTTON_DESCRIPTIONS.get(str(command))) is None:
+            continue
+        if command == OverkizCommand.IDENTIFY and _lacks_start_identify(device):
+            description = replace(
+                description, translation_key=_IDENTIFY.translation_key
+            )
+        yield OverkizBatchButton(coordinator, device, description)
 
 
 class OverkizBatchButton(OverkizBatchEntity, ButtonEntity):
