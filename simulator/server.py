@@ -18,7 +18,7 @@ from aiohttp import web
 from . import sensing
 from .auth import COOKIE
 from .errors import ERRORS, ApiErrorResponse, api_error, injected_error
-from .setup_format import local_device
+from .local_format import local_device, local_gateway, local_setup
 from .wire import java_numbers
 
 if TYPE_CHECKING:
@@ -235,12 +235,10 @@ class ApiServer:
 
     async def _h_setup(self, *_: Any) -> web.Response:
         house = self.sim.core.house
-        if self.sim.mode == "cloud":
-            return _json(house)
-        return _json({"gateways": house["gateways"], "devices": self._devices()})
+        return _json(house if self.sim.mode == "cloud" else local_setup(house))
 
     def _devices(self) -> list[Any]:
-        """Return the house's devices as this API sends them (local: no places)."""
+        """Return the house's devices as this API sends them."""
         devices: list[Any] = self.sim.core.house["devices"]
         return devices if self.sim.mode == "cloud" else list(map(local_device, devices))
 
@@ -251,7 +249,10 @@ class ApiServer:
         return _json(self.sim.core.house.get("rootPlace"))
 
     async def _h_gateways(self, *_: Any) -> web.Response:
-        return _json(self.sim.core.house["gateways"])
+        gateways: list[Any] = self.sim.core.house["gateways"]
+        if self.sim.mode == "local":
+            gateways = list(map(local_gateway, gateways))
+        return _json(gateways)
 
     def _device(self, url: str) -> Any:
         device = self.sim.core.devices.get(url)

@@ -82,13 +82,6 @@ def device(
     }
 
 
-def local_device(raw: Any) -> Any:
-    """Return a device as the local API sends it: without the cloud's ``placeOID``."""
-    if not isinstance(raw, dict):
-        return raw
-    return {key: value for key, value in raw.items() if key != "placeOID"}
-
-
 # Shared by the device builders: the availability state and IO maintenance commands.
 _STATUS = ("core:StatusState", T_STRING, "available")
 _IO_MAINTENANCE = {"identify": 0, "wink": 1, "getName": 0, "setName": 1}
@@ -131,7 +124,7 @@ def setup(
     devices: list[dict[str, Any]],
     places: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Build a setup in the cloud's format (the local API sends a subset).
+    """Build a setup in the cloud's format (``simulator.local_format`` cuts it down).
 
     ``places`` are the floors and rooms under the house (the root place); a device
     is in one when its ``placeOID`` names it, else in the house itself.

@@ -248,7 +248,7 @@ async def test_local_gateway_down_and_up(local_sim: GatewaySimulator) -> None:
         with pytest.raises(aiohttp.ServerDisconnectedError):
             await client.get_gateways(refresh=True)
         local_sim.go_up()
-        assert (await client.get_gateways(refresh=True))[0].alive is True
+        assert (await client.get_gateways(refresh=True))[0].connectivity.status == "OK"
         events = await client.fetch_events()
     assert [type(e) for e in events] == [GatewayDownEvent, GatewayAliveEvent]
 
