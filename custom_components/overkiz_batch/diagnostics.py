@@ -80,7 +80,8 @@ def _coordinator_data(coordinator: OverkizBatchCoordinator) -> dict[str, Any]:
             "mode": gateway.mode,
             "protocol_version": gateway.connectivity.protocol_version,
             "connectivity": gateway.connectivity.status,
-            "update_status": str(gateway.update_status),
+            # A local gateway tells neither its update status nor its type or mode.
+            "update_status": str(status) if (status := gateway.update_status) else None,
         }
         if gateway
         else None,
