@@ -64,10 +64,11 @@ async def test_setup_local(
     )
     assert heater is not None
     assert heater.name == "Living room heater"
-    # The gateway is named by its model and the last group of its id.
+    # A local gateway does not tell its model: the vendor's gateway and the last
+    # group of its id name it.
     short = sim.gateway_id.rsplit("-", 1)[-1]
-    assert gateway.name == f"TaHoma Switch {short}"
-    state = hass.states.get(f"sensor.tahoma_switch_{short}_pending_actions")
+    assert gateway.name == f"Somfy gateway {short}"
+    state = hass.states.get(f"sensor.somfy_gateway_{short}_pending_actions")
     assert state is not None
     assert state.state == "0"
 

@@ -31,6 +31,8 @@ RELAUNCH_ON = {"relaunch": "on", "absence": "off"}
 ALL_OFF = {"relaunch": "off", "absence": "off"}
 # The DHW modes a V2 definition lists, and boost.
 V2_OPERATIONS = ["auto", "manual_eco", "manual", "performance"]
+# A local gateway lists no state values: every DHW mode known, and boost.
+LOCAL_OPERATIONS = ["on", "high_demand", "off", "eco", *V2_OPERATIONS]
 
 
 def attrs(hass: HomeAssistant) -> dict[str, object]:
@@ -52,7 +54,7 @@ async def test_modes_and_setpoint(hass: HomeAssistant) -> None:
     async with gateway(hass, Platform.WATER_HEATER, house=actuators_house()) as gw:
         state = attrs(hass)
         assert state["state"] == "auto"
-        assert state[ATTR_OPERATION_LIST] == V2_OPERATIONS
+        assert state[ATTR_OPERATION_LIST] == LOCAL_OPERATIONS
         assert state["current_temperature"] == 48.5
         await gw.call(
             WATER_HEATER,
@@ -126,15 +128,16 @@ async def test_bad_input_is_refused(hass: HomeAssistant) -> None:
         assert gw.commands(URL) == []
 
 
-async def test_controls_house_heater_offers_what_its_definition_lists(
-    hass: HomeAssistant,
-) -> None:
-    """The controls house's V2 heater: its DHW modes, its water temperature."""
+async def test_controls_house_heater_takes_its_dhw_modes(hass: HomeAssistant) -> None:
+    """The controls house's V2 heater: its DHW modes, its water temperature.
+
+    Locally its definition lists no DHW modes: every known one is offered.
+    """
     url = f"io://{GW}/6403#1"
     async with gateway(hass, Platform.WATER_HEATER, house="controls") as gw:
         state = attrs(hass)
         assert state["state"] == "auto"
-        assert state[ATTR_OPERATION_LIST] == V2_OPERATIONS
+        assert state[ATTR_OPERATION_LIST] == LOCAL_OPERATIONS
         assert state["current_temperature"] == 48.5
         await gw.call(
             WATER_HEATER, SERVICE_SET_OPERATION_MODE, HEATER, operation_mode="manual"

@@ -129,7 +129,7 @@ def stopping_one_cover_of_a_group(page: Page, demo: Demo) -> None:
 def integration_page(page: Page, demo: Demo) -> None:
     """Open the integration's page (Settings → Devices & services → Overkiz Batch)."""
     page.goto(f"{demo.url}/config/integrations/integration/overkiz_batch")
-    expect(page.get_by_text("TaHoma Switch 4455").first).to_be_visible()
+    expect(page.get_by_text("Somfy gateway 4455").first).to_be_visible()
 
 
 def configure(page: Page) -> None:
@@ -182,11 +182,11 @@ def second_gateway(page: Page, demo: Demo) -> None:
     dialog.get_by_role("button", name="Submit").click()
     # Named from what the gateway tells: its model and the end of its id.
     expect(dialog.get_by_role("textbox", name="Device name").first).to_have_value(
-        "TaHoma Switch 9012"
+        "Somfy gateway 9012"
     )
     dialog.get_by_role("button", name="Skip and finish").click()
-    expect(page.get_by_text("TaHoma Switch 9012", exact=True).first).to_be_visible()
-    sensor = "sensor.tahoma_switch_9012_pending_actions"
+    expect(page.get_by_text("Somfy gateway 9012", exact=True).first).to_be_visible()
+    sensor = "sensor.somfy_gateway_9012_pending_actions"
     wait_for(
         page, "the second gateway's entities", lambda: state(page, sensor) == "0", 30
     )

@@ -12,8 +12,9 @@ from pathlib import Path
 
 DASHBOARD_FILE = "demo_dashboard.yaml"
 DEFAULT_HOUSE_DASHBOARD = Path("dashboards") / "house.yaml"
-# The default house's gateway, as its entity ids name it (TaHoma Switch 4455).
-DEFAULT_GATEWAY_NAME = "tahoma_switch_4455"
+# The default house's gateway, as its entity ids name it (Somfy gateway 4455: a
+# local gateway does not tell its model).
+DEFAULT_GATEWAY_NAME = "somfy_gateway_4455"
 
 GENERATED = """\
 # Written by scripts/develop for the house it runs: Home Assistant's own dashboard
@@ -31,7 +32,7 @@ def dashboard_for(config_dir: Path, house: str, gateway_id: str | None) -> str:
     text = source.read_text(encoding="utf-8")
     if gateway_id:
         short = gateway_id.rsplit("-", 1)[-1]
-        text = text.replace(f"{DEFAULT_GATEWAY_NAME}_", f"tahoma_switch_{short}_")
+        text = text.replace(f"{DEFAULT_GATEWAY_NAME}_", f"somfy_gateway_{short}_")
     return text
 
 

@@ -93,8 +93,9 @@ async def test_user_local_creates_entry(
     )
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    # Not its address: the gateway's model and the last group of its id.
-    assert result["title"] == f"TaHoma Switch {local_sim.gateway_id[-4:]}"
+    # Not its address: the vendor's gateway (a local gateway does not tell its model)
+    # and the last group of its id.
+    assert result["title"] == f"Somfy gateway {local_sim.gateway_id[-4:]}"
     assert result["data"] == {
         CONF_HUB: LOCAL_HUB,
         CONF_API_TYPE: API_TYPE_LOCAL,
