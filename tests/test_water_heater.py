@@ -31,8 +31,8 @@ RELAUNCH_ON = {"relaunch": "on", "absence": "off"}
 ALL_OFF = {"relaunch": "off", "absence": "off"}
 # The DHW modes a V2 definition lists, and boost.
 V2_OPERATIONS = ["auto", "manual_eco", "manual", "performance"]
-# A local gateway lists no state values: every DHW mode known, and boost.
-LOCAL_OPERATIONS = ["on", "high_demand", "off", "eco", *V2_OPERATIONS]
+# A local gateway lists no state values: the set of the current mode (auto).
+LOCAL_OPERATIONS = V2_OPERATIONS
 
 
 def attrs(hass: HomeAssistant) -> dict[str, object]:

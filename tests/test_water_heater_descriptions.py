@@ -28,7 +28,9 @@ def heater(
         "WaterHeatingSystem",
         "DomesticHotWaterProduction",
         commands or {"setDHWMode": 1},
-        [*states, ("io:DHWModeState", T_STRING, "manualEcoActive")],
+        states
+        if any(name == "io:DHWModeState" for name, _, _ in states)
+        else [*states, ("io:DHWModeState", T_STRING, "manualEcoActive")],
         discrete={"io:DHWModeState": modes} if modes else None,
     )
     result: Device = converter.structure(raw, Device)
@@ -69,8 +71,19 @@ def test_away(states: list[tuple[str, int, Any]], away: bool | None) -> None:
 def test_operations_follow_the_definition() -> None:
     listed = heater([], modes=["manualEcoActive", "manualEcoInactive", "unknown"])
     assert ATLANTIC_DHW.operations_fn(listed) == ["manual_eco", "manual"]
-    # No list in the definition: every mode known, no boost without a command.
+    # No list in the definition (local gateways), no boost without a command.
     assert "performance" not in ATLANTIC_DHW.operations_fn(heater([]))
+    # ...or, as a local gateway tells the current mode, the modes of its set.
+    older = heater([("io:DHWModeState", T_STRING, "eco")])
+    assert ATLANTIC_DHW.operations_fn(older) == [
+        "on",
+        "high_demand",
+        "off",
+        "eco",
+        "auto",
+    ]
+    newer = heater([("io:DHWModeState", T_STRING, "manualEcoActive")])
+    assert ATLANTIC_DHW.operations_fn(newer) == ["auto", "manual_eco", "manual"]
     assert ATLANTIC_DHW.operation_fn(listed) == "manual_eco"
 
 

@@ -94,16 +94,38 @@ DHW_MODES: Mapping[str, str] = MappingProxyType(
 )
 
 
-def _dhw_mode_values(device: Device) -> list[str]:
-    """Return the DHW modes the definition lists (all known ones if none).
+# The two sets of DHW mode values heaters use: never offered mixed.
+_DHW_MODE_FAMILIES: tuple[tuple[str, ...], ...] = (
+    (
+        OverkizCommandParam.AUTO_MODE,
+        OverkizCommandParam.MANUAL_ECO_ACTIVE,
+        OverkizCommandParam.MANUAL_ECO_INACTIVE,
+    ),
+    (
+        OverkizCommandParam.STANDARD,
+        OverkizCommandParam.HIGH_DEMAND,
+        OverkizCommandParam.STOP,
+        OverkizCommandParam.ECO,
+        OverkizCommandParam.AUTO,
+    ),
+)
 
-    None without the command that sets them.
+
+def _dhw_mode_values(device: Device) -> list[str]:
+    """Return the DHW modes the device takes; none without the command.
+
+    The cloud's definition lists them. A local gateway's does not: then the
+    set the current mode belongs to (all known ones while it is unknown).
     """
     if not device.supports_command(OverkizCommand.SET_DHW_MODE):
         return []
     for name in _DHW_MODE_STATES:
         if (definition := device.definition.states.get(name)) and definition.values:
             return [value for value in definition.values if value in DHW_MODES]
+    current = _value(device, *_DHW_MODE_STATES)
+    for family in _DHW_MODE_FAMILIES:
+        if current in family:
+            return list(family)
     return list(DHW_MODES)
 
 
