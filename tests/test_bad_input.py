@@ -125,14 +125,17 @@ def test_validate_options_beyond_floats(option: str, error: str, value: object) 
 
 
 @pytest.mark.parametrize(
-    "data",
+    ("data", "key"),
     [
-        {"command": "close"},  # no target
-        {"command": "close", "device_url": "io://x/1", "entity_id": "cover.x"},
+        ({"command": "close"}, "no_target"),
+        (
+            {"command": "close", "device_url": "io://x/1", "entity_id": "cover.x"},
+            "one_target",
+        ),
     ],
 )
 async def test_execute_command_needs_one_target(
-    hass: HomeAssistant, gateway: Any, data: dict[str, Any]
+    hass: HomeAssistant, gateway: Any, data: dict[str, Any], key: str
 ) -> None:
     sim, _ = gateway
     with pytest.raises(ServiceValidationError) as err:
@@ -140,7 +143,7 @@ async def test_execute_command_needs_one_target(
             DOMAIN, SERVICE_EXECUTE_COMMAND, data, blocking=True
         )
     assert_translated(err.value)
-    assert err.value.translation_key == "one_target"
+    assert err.value.translation_key == key
     assert sim.stats.calls["exec/apply"] == 0
     await still_works(hass, sim, sim.device_urls[0])
 

@@ -165,7 +165,7 @@ async def test_execute_command_on_multi_part_device_targets_its_main_part(
 @pytest.mark.parametrize(
     ("data", "key"),
     [
-        ({"command": "close"}, "one_target"),
+        ({"command": "close"}, "no_target"),
         (
             {"entity_id": "lock.x", "device_url": "io://1/2", "command": "close"},
             "one_target",
@@ -175,8 +175,8 @@ async def test_execute_command_on_multi_part_device_targets_its_main_part(
         ({"device_id": "no-such-device", "command": "close"}, "unknown_device"),
         ({"device_url": "", "command": "close"}, "empty_device_url"),
         ({"device_url": "  ", "command": "close"}, "empty_device_url"),
-        ({"entity_id": "all", "command": "close"}, "one_target"),
-        ({"area_id": "kitchen", "command": "close"}, "one_target"),
+        ({"entity_id": "all", "command": "close"}, "no_target"),
+        ({"area_id": "kitchen", "command": "close"}, "no_target"),
     ],
 )
 async def test_execute_command_validation(

@@ -111,7 +111,7 @@ def _targets(call: ServiceCall) -> dict[str, str | None]:
         return {url: None}
     device_ids, entity_ids = named
     if isinstance(device_ids, str) or isinstance(entity_ids, str):
-        raise validation_error("one_target")  # "all" or "none"
+        raise validation_error("no_target")  # "all" or "none": name them
     targets: dict[str, str | None] = {}
     for device_id in device_ids or []:
         targets.setdefault(_device_url(hass, device_id), None)
@@ -119,7 +119,7 @@ def _targets(call: ServiceCall) -> dict[str, str | None]:
         url, entity = _entity_url(hass, entity_id)
         targets[url] = entity
     if not targets:
-        raise validation_error("one_target")
+        raise validation_error("no_target")
     return targets
 
 

@@ -192,27 +192,53 @@ def second_gateway(page: Page, demo: Demo) -> None:
     )
 
 
-def execute_command_action(page: Page, demo: Demo) -> None:
-    """Run execute_command from Developer tools → Actions; see its exec id."""
-    page.goto(f"{demo.url}/developer-tools/action")
-    page.get_by_role("button", name="YAML mode").click()
-    editor = page.locator(".cm-content")
+def _perform(page: Page, call: dict[str, object]) -> None:
+    """Perform an action written in the YAML editor; see its exec id."""
+    editor = page.locator(".cm-content").first
     editor.click()
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.press("Delete")
-    call = {
-        "action": "overkiz_batch.execute_command",
-        "target": {"entity_id": OTHER_SHUTTER},
-        "data": {"command": "close"},
-    }
     page.keyboard.insert_text(json.dumps(call))  # YAML reads JSON as it is
     page.get_by_role("button", name="Perform action").click()
     response = page.locator(".cm-content").nth(1)
     expect(response).to_have_text(re.compile(r"exec_id: [0-9a-f-]{36}"))
+
+
+def execute_command_action(page: Page, demo: Demo) -> None:
+    """Run execute_command from Developer tools → Actions, by entity and by URL."""
+    page.goto(f"{demo.url}/developer-tools/action")
+    page.get_by_role("button", name="YAML mode").click()
+    _perform(
+        page,
+        {
+            "action": "overkiz_batch.execute_command",
+            "target": {"entity_id": OTHER_SHUTTER},
+            "data": {"command": "close"},
+        },
+    )
     wait_for(
         page,
         "the cover closing",
         lambda: state(page, OTHER_SHUTTER) in {"closing", "closed"},
+        10,
+    )
+    # A device URL alone is a whole call: the form asks for no target.
+    url = hass_eval(
+        page,
+        f"hass.devices[hass.entities[{json.dumps(CLOSED_SHUTTER)}].device_id]"
+        ".identifiers.find(i => i[0] === 'overkiz_batch')[1]",
+    )
+    _perform(
+        page,
+        {
+            "action": "overkiz_batch.execute_command",
+            "data": {"device_url": url, "command": "open"},
+        },
+    )
+    wait_for(
+        page,
+        "the cover opening",
+        lambda: state(page, CLOSED_SHUTTER) in {"opening", "open"},
         10,
     )
 
