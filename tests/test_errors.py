@@ -117,6 +117,6 @@ async def test_gateway_refusal_reads_as_one_sentence(
 
     # Home Assistant drops the last full stop.
     assert str(err.value) == (
-        "The gateway refused setClosure (INVALID_PARAMETER)."
-        " Check the command and its parameters"
+        'The gateway refused the command "setClosure" (INVALID_PARAMETER),'
+        " so check the command and its parameters"
     )

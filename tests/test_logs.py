@@ -50,7 +50,7 @@ async def test_outage_is_one_line_each_way(
     title = entry.title
     assert ours == [
         f"Error fetching {title} events data: Could not fetch the gateway's events"
-        " (Server disconnected). Home Assistant keeps trying on its own",
+        " (Server disconnected); Home Assistant keeps trying on its own",
         f"Fetching {title} events data recovered",
     ]
     assert not [

@@ -72,7 +72,7 @@ STATEFUL: list[tuple[str, str, tuple[str, Any, Any], Command, Command]] = [
         ("off", []),
     ),
     (
-        "switch.hot_water_tank",
+        "switch.hot_water_tank_forced_heating",
         TANK,
         ("io:ForceHeatingState", "on", "off"),
         ("setForceHeating", ["on"]),

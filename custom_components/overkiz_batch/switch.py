@@ -79,6 +79,7 @@ SWITCH_DESCRIPTIONS: dict[str, OverkizSwitchDescription] = {
         # A heat pump's hot water tank: heating forced on, or left to its schedule.
         OverkizSwitchDescription(
             key=UIWidget.DOMESTIC_HOT_WATER_TANK,
+            translation_key="force_heating",  # not the tank itself
             on_command=OverkizCommand.SET_FORCE_HEATING,
             on_args=(OverkizCommandParam.ON,),
             off_command=OverkizCommand.SET_FORCE_HEATING,
