@@ -65,15 +65,31 @@ def assert_translated(step: dict[str, Any], result: Any) -> None:
     assert used <= set(result["description_placeholders"] or {})
 
 
-async def setup_core(hass: HomeAssistant, sim: GatewaySimulator) -> MockConfigEntry:
-    """Set overkiz up on the simulator's local API, as its own flow would."""
+async def _add_core(
+    hass: HomeAssistant, sim: GatewaySimulator, title: str, data: dict[str, Any]
+) -> MockConfigEntry:
+    """Add and set up an overkiz entry for the simulator, as its own flow would."""
     core = MockConfigEntry(
         domain=CORE_DOMAIN,
         version=1,
         minor_version=2,
         unique_id=sim.gateway_id,
-        title="TaHoma",
-        data={
+        title=title,
+        data=data,
+    )
+    core.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(core.entry_id)
+    await hass.async_block_till_done()
+    return core
+
+
+async def setup_core(hass: HomeAssistant, sim: GatewaySimulator) -> MockConfigEntry:
+    """Set overkiz up on the simulator's local API, as its own flow would."""
+    return await _add_core(
+        hass,
+        sim,
+        "TaHoma",
+        {
             CONF_HOST: sim.host,
             CONF_TOKEN: sim.token,
             CONF_VERIFY_SSL: False,
@@ -81,10 +97,6 @@ async def setup_core(hass: HomeAssistant, sim: GatewaySimulator) -> MockConfigEn
             CONF_API_TYPE: API_TYPE_LOCAL,
         },
     )
-    core.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(core.entry_id)
-    await hass.async_block_till_done()
-    return core
 
 
 async def start_take_over(
@@ -141,23 +153,17 @@ async def setup_core_cloud(
     monkeypatch.setattr(  # overkiz's
         "pyoverkiz.client.SUPPORTED_SERVERS", {CLOUD_HUB: sim.server_config}
     )
-    core = MockConfigEntry(
-        domain=CORE_DOMAIN,
-        version=1,
-        minor_version=2,
-        unique_id=sim.gateway_id,
-        title="Cloud",
-        data={
+    return await _add_core(
+        hass,
+        sim,
+        "Cloud",
+        {
             CONF_HUB: CLOUD_HUB,
             CONF_API_TYPE: API_TYPE_CLOUD,
             CONF_USERNAME: sim.username,
             CONF_PASSWORD: sim.password,
         },
     )
-    core.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(core.entry_id)
-    await hass.async_block_till_done()
-    return core
 
 
 async def start_cloud_take_over(

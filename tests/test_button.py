@@ -27,7 +27,7 @@ from simulator.houses import DEFAULT_GATEWAY_ID as GW
 from simulator.switches import rtd_siren
 from tests.conftest import shared_dumps
 from tests.core_overkiz import core_enabled_unique_ids
-from tests.gateway_setup import gateway, snapshot_entities
+from tests.gateway_setup import Gateway, gateway, snapshot_entities
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -116,16 +116,21 @@ async def test_my_moves_to_the_favourite_position(hass: HomeAssistant) -> None:
         assert gw.sim.stats.executions_accepted == 1
 
 
+def by_unique_id(
+    registry: er.EntityRegistry, gw: Gateway
+) -> dict[str, er.RegistryEntry]:
+    """The gateway entry's registry entries, by unique id."""
+    return {
+        e.unique_id: e
+        for e in er.async_entries_for_config_entry(registry, gw.entry.entry_id)
+    }
+
+
 async def test_identify_buttons_enabled_by_default(
     hass: HomeAssistant, entity_registry: er.EntityRegistry
 ) -> None:
     async with gateway(hass, Platform.BUTTON, house=HOUSE) as gw:
-        entries = {
-            e.unique_id: e
-            for e in er.async_entries_for_config_entry(
-                entity_registry, gw.entry.entry_id
-            )
-        }
+        entries = by_unique_id(entity_registry, gw)
         # A device with startIdentify: that one is enabled, the others are not.
         assert entries[f"{LIGHT}-startIdentify"].disabled_by is None
         assert (
@@ -145,12 +150,7 @@ async def test_a_command_needing_parameters_is_a_disabled_button(
 ) -> None:
     """An IO siren's ring takes four parameters a press cannot give."""
     async with gateway(hass, Platform.BUTTON, house=HOUSE) as gw:
-        entries = {
-            e.unique_id: e
-            for e in er.async_entries_for_config_entry(
-                entity_registry, gw.entry.entry_id
-            )
-        }
+        entries = by_unique_id(entity_registry, gw)
         assert (
             entries[f"{IO_SIREN}-ring"].disabled_by
             is er.RegistryEntryDisabler.INTEGRATION

@@ -11,7 +11,7 @@ from .binary_sensor_descriptions import (
     OverkizBinarySensorDescription,
 )
 from .entity import OverkizBatchEntity, async_add_device_entities
-from .sensor import NOT_DEVICES, PartNamed
+from .sensor import NOT_DEVICES, PartNamed, main_reading
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -41,6 +41,7 @@ def _binary_sensors_of(
     kinds = {str(device.ui_class), str(device.widget)}
     if kinds & NOT_DEVICES:
         return
+    main = main_reading(coordinator, device)
     for state in device.definition.states:
         description = BINARY_SENSOR_DESCRIPTIONS.get(state)
         if description is not None and (
@@ -49,7 +50,7 @@ def _binary_sensors_of(
             sensor = OverkizBatchBinarySensor(
                 coordinator, device.device_url, description
             )
-            sensor.name_in_device(coordinator, device, state)
+            sensor.name_in_device(coordinator, device, state, main)
             yield sensor
 
 

@@ -64,10 +64,11 @@ def _sensors_of(
         yield HomeKitSetupCodeSensor(coordinator, device.device_url, HOMEKIT_SETUP_CODE)
     if str(device.ui_class) in NOT_DEVICES or str(device.widget) in NOT_DEVICES:
         return
+    main = main_reading(coordinator, device)
     for state in device.definition.states:
         if (description := SENSOR_DESCRIPTIONS.get(state)) is not None:
             sensor = OverkizBatchSensor(coordinator, device.device_url, description)
-            sensor.name_in_device(coordinator, device, state)
+            sensor.name_in_device(coordinator, device, state, main)
             yield sensor
 
 
@@ -115,10 +116,14 @@ class PartNamed(Entity):
     part_label: str | None = None
 
     def name_in_device(
-        self, coordinator: OverkizBatchCoordinator, device: Device, state: str
+        self,
+        coordinator: OverkizBatchCoordinator,
+        device: Device,
+        state: str,
+        main: str | None,
     ) -> None:
-        """Name the device's main reading by the device; label a repeated part's."""
-        if main_reading(coordinator, device) == state:
+        """Name the main reading (``main``) by the device; label a repeated part's."""
+        if main == state:
             self._attr_name = None  # a temperature sensor's temperature
         else:
             self.part_label = part_label(coordinator, device, state)
