@@ -28,8 +28,13 @@ from browser_harness import CHROMIUM_FLAGS, RESULTS, WAIT, Demo, say
 from browser_steps import STEPS
 
 
-def run_steps(context: BrowserContext, demo: Demo) -> tuple[int, int]:
-    """Run every step; a failed one leaves a screenshot and the next ones go on."""
+def run_steps(
+    context: BrowserContext, demo: Demo, *, shots: bool = False
+) -> tuple[int, int]:
+    """Run every step; a failed one leaves a screenshot and the next ones go on.
+
+    With ``shots`` a passed step leaves one too, to look at.
+    """
     passed = failed = 0
     page = context.new_page()
     page.set_default_timeout(WAIT)
@@ -49,6 +54,9 @@ def run_steps(context: BrowserContext, demo: Demo) -> tuple[int, int]:
         else:
             passed += 1
             say(f"ok   {name} ({time.monotonic() - started:.1f} s)")
+            if shots:
+                RESULTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(RESULTS / f"{name}.png"), full_page=True)
     return passed, failed
 
 
@@ -57,6 +65,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/test-browser")
     parser.add_argument("--chromium", default=shutil.which("chromium") or "chromium")
     parser.add_argument("-k", dest="only", default="", help="run the steps named so")
+    parser.add_argument(
+        "--screenshots",
+        action="store_true",
+        help="save a screenshot after every step, passed ones too",
+    )
     options = parser.parse_args(argv)
     if options.only:
         STEPS[:] = [s for s in STEPS if options.only in s.__name__]
@@ -76,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
                     viewport={"width": 1280, "height": 900},
                 )
                 try:
-                    passed, failed = run_steps(context, demo)
+                    passed, failed = run_steps(context, demo, shots=options.screenshots)
                 finally:
                     context.close()
         except Exception:
